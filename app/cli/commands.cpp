@@ -1,0 +1,14 @@
+#include "app/cli/command.h"
+
+namespace abc::cli {
+
+void registerInfo(CLI::App& app, int& exitCode);
+
+const std::vector<Registrar>& allCommands() {
+    static const std::vector<Registrar> commands = {
+        &registerInfo,
+    };
+    return commands;
+}
+
+}  // namespace abc::cli

@@ -1,0 +1,16 @@
+#include <QApplication>
+
+#include "core/version.h"
+#include "ui/main_window.h"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("abc-photos"));
+    QApplication::setApplicationDisplayName(QStringLiteral("ABC Photos"));
+    QApplication::setOrganizationName(QStringLiteral("abc-photos"));
+    QApplication::setApplicationVersion(QString::fromLatin1(abc::kVersion));
+
+    abc::ui::MainWindow window;
+    window.show();
+    return QApplication::exec();
+}

@@ -1,0 +1,4 @@
+// Precompiled for the model sources only; public headers never include libtorch.
+#pragma once
+#include <ATen/ATen.h>
+#include <torch/types.h>
