@@ -7,7 +7,7 @@
 class TestCliWiring : public QObject {
     Q_OBJECT
 
-private:
+  private:
     static QString run(const QStringList& args, int* exitCode) {
         QProcess process;
         process.setProcessChannelMode(QProcess::MergedChannels);
@@ -19,7 +19,7 @@ private:
         return QString::fromUtf8(process.readAll());
     }
 
-private slots:
+  private slots:
     void versionPrintsTheProjectVersion() {
         int code = -1;
         const QString out = run({QStringLiteral("--version")}, &code);

@@ -6,7 +6,7 @@
 class TestCoreRuntime : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void cpuIsAlwaysFirst() {
         const abc::RuntimeInfo info = abc::runtimeInfo();
         QVERIFY(!info.devices.empty());

@@ -9,7 +9,7 @@
 class TestUiMainWindow : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void windowShowsWithSearchBarAndGrid() {
         abc::ui::MainWindow window;
         window.show();

@@ -30,7 +30,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     searchBar_->setClearButtonEnabled(true);
     instructionBar_ = new QLineEdit(central);
     instructionBar_->setObjectName(QStringLiteral("instructionBar"));
-    instructionBar_->setPlaceholderText(tr("Optional instruction: \"what is the animal on the left?\""));
+    instructionBar_->setPlaceholderText(
+        tr("Optional instruction: \"what is the animal on the left?\""));
     instructionBar_->setAccessibleName(tr("Instruction"));
     instructionBar_->setClearButtonEnabled(true);
     queryRow->addWidget(searchBar_, 3);

@@ -13,13 +13,13 @@ namespace abc::ui {
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
-public:
+  public:
     explicit MainWindow(QWidget* parent = nullptr);
 
     QLineEdit* searchBar() const { return searchBar_; }
     QLineEdit* instructionBar() const { return instructionBar_; }
 
-private:
+  private:
     void buildMenus();
 
     QLineEdit* searchBar_ = nullptr;
