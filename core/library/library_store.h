@@ -1,0 +1,133 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/library/photo_record.h"
+
+namespace abc {
+
+class SqliteDatabase;
+
+// Vectors of one (model, instruction) pair, as a dense row-major matrix.
+struct StoredVectors {
+    std::vector<PhotoId> ids;   // row i belongs to ids[i], ascending
+    std::vector<float> values;  // ids.size() x dimension
+    int dimension = 0;
+};
+
+// Facts about a file found by the scanner and hashed, ready to be recorded.
+struct PhotoFacts {
+    std::string contentHash;
+    std::string mediaType;
+    int width = 0;
+    int height = 0;
+    std::optional<std::string> takenAt;
+};
+
+// One library: a SQLite file with photos (by content hash), the paths that show them, model
+// fingerprints, embedding vectors and the files that could not be indexed.
+//
+// Schema (user_version = kSchemaVersion), see docs/library.md:
+//   photos(id, content_hash UNIQUE, media_type, width, height, taken_at)
+//   files(path PRIMARY KEY, photo_id -> photos ON DELETE CASCADE, size, mtime_ns)
+//   models(id, fingerprint UNIQUE, dimension)
+//   vectors(photo_id -> photos, model_id -> models, instruction ('' = none), vector BLOB)
+//   failures(path PRIMARY KEY, size, mtime_ns, reason), folders(path PRIMARY KEY)
+// Vectors are BLOBs of `dimension` IEEE-754 float32 values in little-endian byte order.
+//
+// Thread-safety: every method is serialised by an internal mutex, so one store may be shared
+// by threads (the indexer's model thread writes while the UI reads). Other processes may use
+// the same file at the same time (WAL + busy timeout); dataVersion() tells when they wrote.
+class LibraryStore {
+  public:
+    static constexpr int kSchemaVersion = 2;
+
+    // $XDG_DATA_HOME/abc-photos/library.sqlite3, or ~/.local/share/abc-photos/library.sqlite3.
+    static std::string defaultPath();
+
+    // Opens or creates the library and migrates it step by step, all steps in one
+    // transaction. A library written by a newer program is refused (abc::Error) untouched.
+    explicit LibraryStore(const std::string& path);
+    // Opens without migrating to a given version; for tests of the migrations only.
+    static std::unique_ptr<LibraryStore> openAtVersion(const std::string& path, int version);
+    ~LibraryStore();
+    LibraryStore(const LibraryStore&) = delete;
+    LibraryStore& operator=(const LibraryStore&) = delete;
+
+    const std::string& path() const;
+    int schemaVersion();
+    // Changes whenever any connection (this or another process) commits. Cheap; poll it.
+    std::int64_t dataVersion();
+    // PRAGMA integrity_check: "ok" or the first problem.
+    std::string integrityCheck();
+
+    // --- folders (library roots) ---
+    void addFolder(const std::string& folder);
+    void removeFolder(const std::string& folder);
+    std::vector<std::string> folders();
+
+    // --- photos and files ---
+    std::optional<PhotoRecord> photo(PhotoId id);
+    std::optional<PhotoId> photoByHash(const std::string& contentHash);
+    // The file row for a path, with the photo it shows.
+    std::optional<std::pair<PhotoFile, PhotoId>> fileByPath(const std::string& path);
+    // Every file under a folder (prefix match on path components), sorted by path.
+    std::vector<std::pair<PhotoFile, PhotoId>> filesUnder(const std::string& folder);
+    std::vector<PhotoRecord> allPhotos();
+    std::int64_t photoCount();
+    std::int64_t fileCount();
+
+    // Records that `file` shows the content `facts` (inserting the photo if new) and returns
+    // its id. Moves the path to the new photo if it showed another content before.
+    PhotoId recordFile(const PhotoFile& file, const PhotoFacts& facts);
+    // Forgets paths; photos left without any path are deleted with their vectors.
+    void removeFiles(const std::vector<std::string>& paths);
+    // Forgets every file under a folder and the folder itself; returns the files removed.
+    std::size_t forgetFolder(const std::string& folder);
+
+    // --- models and vectors ---
+    // The id of a model fingerprint, created on first use. A fingerprint seen before with a
+    // different dimension is an error.
+    std::int64_t modelId(const std::string& fingerprint, int dimension);
+    std::optional<std::int64_t> findModel(const std::string& fingerprint);
+    struct VectorRow {
+        PhotoId photo = 0;
+        std::vector<float> vector;
+    };
+    // Writes rows for one (model, instruction) in one transaction, replacing existing ones.
+    void putVectors(std::int64_t model, const std::string& instruction,
+                    const std::vector<VectorRow>& rows);
+    std::optional<std::vector<float>> vector(PhotoId photo, std::int64_t model,
+                                             const std::string& instruction);
+    bool hasVector(PhotoId photo, std::int64_t model, const std::string& instruction);
+    // Photos of which no vector exists for (model, instruction).
+    std::vector<PhotoId> photosWithoutVector(std::int64_t model, const std::string& instruction);
+    std::int64_t vectorCount(std::int64_t model, const std::string& instruction);
+    StoredVectors loadVectors(std::int64_t model, const std::string& instruction);
+
+    // --- files that could not be indexed ---
+    void recordFailure(const PhotoFile& file, const std::string& reason);
+    void clearFailure(const std::string& path);
+    std::optional<PhotoFile> failedFile(const std::string& path);  // as it was when it failed
+    std::vector<IndexFailure> failures();
+
+    // Runs `work` inside one transaction on this store's connection (all-or-nothing).
+    void transaction(const std::function<void()>& work);
+
+  private:
+    LibraryStore(const std::string& path, std::optional<int> targetVersion);
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Encodes a vector as the stored BLOB (float32 little-endian) and back.
+std::vector<std::uint8_t> encodeVector(const std::vector<float>& vector);
+std::vector<float> decodeVector(const std::uint8_t* bytes, std::size_t size);
+
+}  // namespace abc

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/image/image_patches.h"
+#include "core/library/library_store.h"
+
+namespace abc {
+
+// Turns a file into the model's input and reads its facts. Thread-safe: called concurrently
+// by the pipeline's decode threads.
+class PhotoDecoder {
+  public:
+    virtual ~PhotoDecoder() = default;
+    // Settings that change the patches (image-token budget); part of the model fingerprint.
+    virtual std::string fingerprint() const = 0;
+    // Decodes and preprocesses; throws abc::Error(path, reason) for a file it cannot read.
+    virtual std::shared_ptr<const ImagePatches> preprocess(const std::string& path) const = 0;
+    // Width, height and EXIF date; cheap (no full decode where the format allows).
+    virtual void probe(const std::string& path, PhotoFacts& facts) const = 0;
+};
+
+struct PhotoDecoderOptions {
+    // Upper bound on image tokens per photo (Qwen2-VL max_pixels / 28^2); ABC uses 1024.
+    int maxImageTokens = 1024;
+    int minImageTokens = 256;
+};
+
+// The product decoder on core/image (OpenCV/libheif decode, Pillow-exact resampling, EXIF).
+std::unique_ptr<PhotoDecoder> makePhotoDecoder(const PhotoDecoderOptions& options = {});
+
+}  // namespace abc

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/image/image_patches.h"
+#include "core/library/library_store.h"
+#include "core/model/embedder.h"
+
+namespace abc {
+
+// What the library needs from a model. The product uses ModelPhotoEmbedder (the real ABC
+// Embedder); tests may inject a small fake to exercise the pipeline without a checkpoint.
+// Thread-safety: implementations must allow calls from any thread (calls may be serialised).
+class PhotoEmbedder {
+  public:
+    virtual ~PhotoEmbedder() = default;
+    // Everything that changes the vectors, including the image preprocessing settings.
+    virtual std::string fingerprint() const = 0;
+    virtual int dimension() const = 0;
+    virtual bool supportsInstructions() const = 0;
+    // One vector per image, in order; with a non-empty instruction the instruct adapter is on.
+    virtual std::vector<Embedding> embedImages(
+        const std::vector<std::shared_ptr<const ImagePatches>>& images,
+        const std::string& instruction, const EmbedHooks& hooks = {}) = 0;
+    virtual Embedding embedText(const std::string& text) = 0;
+};
+
+// The real model: ABC through abc::Embedder, combined with the decoder's fingerprint.
+class ModelPhotoEmbedder : public PhotoEmbedder {
+  public:
+    ModelPhotoEmbedder(std::shared_ptr<Embedder> embedder, std::string decoderFingerprint);
+    std::string fingerprint() const override;
+    int dimension() const override;
+    bool supportsInstructions() const override;
+    std::vector<Embedding> embedImages(
+        const std::vector<std::shared_ptr<const ImagePatches>>& images,
+        const std::string& instruction, const EmbedHooks& hooks = {}) override;
+    Embedding embedText(const std::string& text) override;
+    Embedder& embedder() { return *embedder_; }
+
+  private:
+    std::shared_ptr<Embedder> embedder_;
+    std::string fingerprint_;
+};
+
+}  // namespace abc

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/library/photo_record.h"
+#include "core/library/photo_scanner.h"
+
+namespace abc {
+
+class LibraryStore;
+class PhotoEmbedder;
+class PhotoDecoder;
+
+struct IndexOptions {
+    std::vector<std::string> folders;  // recorded as library folders
+    ScanOptions scan;
+    int decodeThreads = 0;  // 0: hardware threads - 1, at least 1
+    // A batch for the model holds photos until their image tokens reach this budget.
+    std::int64_t maxBatchTokens = 4096;
+    std::size_t maxBatchPhotos = 16;
+    // Bounded queue between decoders and the model (memory cap: patches are ~4.7 KB per
+    // token-row group, ~19 MB for a 1024-token photo).
+    std::size_t maxQueuedPhotos = 32;
+    bool retryFailed = false;  // also retry files that failed before and did not change
+};
+
+struct IndexProgress {
+    enum class Phase { Scanning, Hashing, Embedding, Finished };
+    Phase phase = Phase::Scanning;
+    std::size_t done = 0;   // photos handled in this phase (embedded or failed)
+    std::size_t total = 0;  // photos this phase has to handle
+    std::size_t failed = 0;
+    double photosPerSecond = 0.0;  // over the phase so far
+    double etaSeconds = -1.0;      // -1 while unknown
+    bool paused = false;
+};
+
+// What a run did. Counts are files unless said otherwise.
+struct IndexSummary {
+    std::size_t scanned = 0;    // image files found
+    std::size_t unchanged = 0;  // same path, size and mtime as recorded: not read
+    std::size_t added = 0;      // new paths
+    std::size_t changed = 0;    // known paths whose content changed
+    std::size_t moved = 0;      // new paths showing a known content (vectors reused)
+    std::size_t removed = 0;    // recorded paths no longer on disk
+    std::size_t embedded = 0;   // photos sent through the model in this run
+    std::size_t failed = 0;
+    std::vector<IndexFailure> failures;  // this run's, with reasons
+    bool cancelled = false;
+    double seconds = 0.0;
+};
+
+// Keeps a library's vectors in step with its folders:
+//   scan -> compare with the store (new/changed/moved/deleted; unchanged files are not read)
+//   -> hash + probe new/changed files -> decode threads -> batcher by token count -> model
+//   thread -> one transaction per batch.
+// Every committed batch stays committed, so a run killed at any point resumes with only the
+// photos that have no vector yet.
+//
+// Thread-safety: run() blocks and is meant for a worker thread; pause(), resume(), cancel()
+// and isPaused() may be called from any thread while it runs. The progress callback is called
+// on the thread that runs run() (between batches), never concurrently with itself.
+class PhotoIndexer {
+  public:
+    PhotoIndexer(LibraryStore& store, PhotoEmbedder& embedder, const PhotoDecoder& decoder);
+
+    IndexSummary run(const IndexOptions& options,
+                     const std::function<void(const IndexProgress&)>& onProgress = {});
+
+    // Honoured within one batch: the batch in the model finishes and is committed first.
+    void pause();
+    void resume();
+    void cancel();
+    bool isPaused() const;
+
+  private:
+    bool waitWhilePaused();  // false when cancelled
+    LibraryStore& store_;
+    PhotoEmbedder& embedder_;
+    const PhotoDecoder& decoder_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool paused_ = false;
+    std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace abc

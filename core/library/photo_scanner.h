@@ -1,0 +1,42 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/library/photo_record.h"
+
+namespace abc {
+
+struct ScanOptions {
+    bool includeHidden = false;  // descend into / take files whose name starts with '.'
+    bool followSymlinks = true;  // symlinked folders are followed once; loops are detected
+};
+
+struct ScannedFile {
+    PhotoFile file;
+    std::string mediaType;  // from the magic bytes
+};
+
+struct ScanReport {
+    std::vector<ScannedFile> photos;     // sorted by path, each real file once
+    std::vector<IndexFailure> problems;  // unreadable folders, symlink loops, missing roots
+    std::size_t otherFiles = 0;          // files that are not a supported image
+};
+
+// The media type by the file's first bytes ("jpeg", "png", "heic", "webp", "gif", "bmp",
+// "tiff"), or nullopt when it is not an image we can decode. The extension is not trusted.
+std::optional<std::string> detectMediaType(const std::string& path);
+
+// Walks folders recursively. Paths are absolute and lexically normal; a folder reached twice
+// through symlinks (a loop, or two links to one place) is walked once and the repeat is
+// reported. `cancelRequested`, polled per folder, stops the walk by throwing abc::Cancelled.
+// Thread-safety: a free function with no shared state.
+ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions& options = {},
+                       const std::function<bool()>& cancelRequested = {});
+
+// XXH3-128 of the file's bytes as 32 hex digits; reads the file in chunks.
+std::string hashFileContent(const std::string& path);
+
+}  // namespace abc
