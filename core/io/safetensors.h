@@ -56,6 +56,7 @@ class SafetensorsFile {
     struct Mapping;
     SafetensorsFile() = default;
     std::shared_ptr<const Mapping> mapping_;
+    std::uint64_t dataStart_ = 0;  // 8 + header length: where tensor offsets count from
     std::filesystem::path path_;
     std::vector<TensorInfo> tensors_;
     std::map<std::string, std::size_t, std::less<>> index_;

@@ -1,0 +1,96 @@
+// Hub ids resolve inside a Hugging Face cache laid out as huggingface_hub writes it.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/hub/model_resolver.h"
+#include "core/io/error.h"
+
+namespace fs = std::filesystem;
+
+class TestHubResolver : public QObject {
+    Q_OBJECT
+
+  private:
+    QTemporaryDir dir_;
+
+    fs::path makeSnapshot(const fs::path& cache, const std::string& repo,
+                          const std::string& commit) {
+        const fs::path root = cache / repo;
+        fs::create_directories(root / "refs");
+        fs::create_directories(root / "snapshots" / commit);
+        std::ofstream(root / "refs" / "main") << commit;  // no newline, as huggingface_hub writes
+        std::ofstream(root / "snapshots" / commit / "config.json") << "{}";
+        return root / "snapshots" / commit;
+    }
+
+  private slots:
+    void init() {
+        unsetenv("HF_HUB_CACHE");
+        unsetenv("HF_HOME");
+        unsetenv("XDG_CACHE_HOME");
+    }
+
+    void cacheRootFollowsHuggingFaceHubOrder() {
+        setenv("HOME", "/home/someone", 1);
+        QCOMPARE(abc::huggingFaceHubCache(), fs::path("/home/someone/.cache/huggingface/hub"));
+        setenv("XDG_CACHE_HOME", "/xdg", 1);
+        QCOMPARE(abc::huggingFaceHubCache(), fs::path("/xdg/huggingface/hub"));
+        setenv("HF_HOME", "/hf", 1);
+        QCOMPARE(abc::huggingFaceHubCache(), fs::path("/hf/hub"));
+        setenv("HF_HUB_CACHE", "/cache", 1);
+        QCOMPARE(abc::huggingFaceHubCache(), fs::path("/cache"));
+    }
+
+    void hubIdsAreRecognised() {
+        QVERIFY(abc::isHubId("Qwen/Qwen2-VL-7B-Instruct"));
+        QVERIFY(abc::isHubId("TIGER-Lab/ABC-Qwen2VL-Pretrain"));
+        QVERIFY(!abc::isHubId("/abs/path"));
+        QVERIFY(!abc::isHubId("a/b/c"));
+        QVERIFY(!abc::isHubId("../x"));
+        QVERIFY(!abc::isHubId("noslash"));
+    }
+
+    void localFolderWins() {
+        const auto resolved = abc::resolveModel(dir_.path().toStdString());
+        QCOMPARE(resolved.folder, fs::path(dir_.path().toStdString()));
+        QCOMPARE(resolved.revision, std::string("local"));
+        QVERIFY(!resolved.fromHubCache);
+    }
+
+    void hubIdResolvesThroughRefsMain() {
+        const fs::path cache = fs::path(dir_.path().toStdString()) / "hub";
+        const auto snapshot =
+            makeSnapshot(cache, "models--TIGER-Lab--ABC-Qwen2VL-Pretrain", "0123abcd");
+        setenv("HF_HUB_CACHE", cache.c_str(), 1);
+        const auto resolved = abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain");
+        QCOMPARE(resolved.folder, snapshot);
+        QCOMPARE(resolved.revision, std::string("0123abcd"));
+        QVERIFY(resolved.fromHubCache);
+        // A commit hash names a snapshot directly.
+        QCOMPARE(abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain", "0123abcd").folder, snapshot);
+    }
+
+    void missingModelsSayWhereTheyWereLookedFor() {
+        const fs::path cache = fs::path(dir_.path().toStdString()) / "empty-hub";
+        setenv("HF_HUB_CACHE", cache.c_str(), 1);
+        try {
+            abc::resolveModel("Qwen/Qwen2-VL-7B-Instruct");
+            QFAIL("expected an error");
+        } catch (const abc::Error& e) {
+            const std::string what = e.what();
+            QVERIFY2(what.find("models--Qwen--Qwen2-VL-7B-Instruct") != std::string::npos,
+                     e.what());
+            QVERIFY2(what.find("huggingface-cli download") != std::string::npos, e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(abc::Error, abc::resolveModel("not a model"));
+        makeSnapshot(cache, "models--a--b", "c1");
+        QVERIFY_THROWS_EXCEPTION(abc::Error, abc::resolveModel("a/b", "v2"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHubResolver)
+#include "test_hub_resolver.moc"
