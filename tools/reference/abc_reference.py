@@ -29,7 +29,7 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-import numpy as np
+import PIL
 import torch
 import torch.nn.functional as F
 from PIL import Image
@@ -315,6 +315,10 @@ def check_shared(reference_dir: Path) -> int:
     tiny = reference_dir / "tiny-abc"
     ref = AbcReference(tiny / "Qwen2-VL", tiny / "ABC-Pretrain", tiny / "ABC-Instruct")
     print("rotary buffers cast to bf16:", ", ".join(ref.rotary_buffers))
+    pillow_major = int(PIL.__version__.split(".")[0])
+    if pillow_major >= 13:
+        print(f"note: Pillow {PIL.__version__} resamples differently from the Pillow the goldens "
+              "were made with (<= 12); some images will not be pixel-exact (see README.md)")
 
     pixels = {}
     worst = {"embedding": 0.0, "embedding_mrope": 0.0}
