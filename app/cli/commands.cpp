@@ -3,10 +3,12 @@
 namespace abc::cli {
 
 void registerInfo(CLI::App& app, int& exitCode);
+void registerTokenize(CLI::App& app, int& exitCode);
 
 const std::vector<Registrar>& allCommands() {
     static const std::vector<Registrar> commands = {
         &registerInfo,
+        &registerTokenize,
     };
     return commands;
 }
