@@ -1,0 +1,25 @@
+#include "core/model/linear.h"
+
+namespace abc {
+
+at::Tensor Linear::operator()(const at::Tensor& x, bool adapterOn) const {
+    at::Tensor y =
+        at::linear(x, weight, bias.defined() ? std::optional<at::Tensor>(bias) : std::nullopt);
+    if (adapterOn && switchable) {
+        // peft: result + lora_B(lora_A(x)) * scaling
+        y = y + at::linear(at::linear(x, switchable->a), switchable->b) * switchable->scaling;
+    }
+    return y;
+}
+
+at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
+    return at::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+}
+
+at::Tensor RmsNorm::operator()(const at::Tensor& x) const {
+    const at::Tensor h = x.to(at::kFloat);
+    const at::Tensor variance = h.pow(2).mean(-1, true);
+    return weight * (h * at::rsqrt(variance + eps)).to(x.scalar_type());
+}
+
+}  // namespace abc

@@ -1,0 +1,39 @@
+// Internal to core/model (libtorch types).
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <optional>
+
+#include "core/model/lora_adapter.h"
+
+namespace abc {
+
+// nn.Linear with an optional switched LoRA update (the instruct adapter), kept apart from the
+// weight so switching per request copies nothing: y = W x + b [+ scaling * B (A x)].
+struct Linear {
+    at::Tensor weight;                   // (out, in), working dtype (pretrain LoRA already merged)
+    at::Tensor bias;                     // (out) or undefined
+    std::optional<LoraPair> switchable;  // a, b in the working dtype
+
+    at::Tensor operator()(const at::Tensor& x, bool adapterOn) const;
+};
+
+// LayerNorm over the last dimension (the vision tower's, eps 1e-6).
+struct LayerNorm {
+    at::Tensor weight;
+    at::Tensor bias;
+    double eps = 1e-6;
+
+    at::Tensor operator()(const at::Tensor& x) const;
+};
+
+// Qwen2RMSNorm: normalised in float32, weight applied in the input dtype.
+struct RmsNorm {
+    at::Tensor weight;
+    double eps = 1e-6;
+
+    at::Tensor operator()(const at::Tensor& x) const;
+};
+
+}  // namespace abc
