@@ -320,6 +320,12 @@ def check_shared(reference_dir: Path) -> int:
         print(f"note: Pillow {PIL.__version__} resamples differently from the Pillow the goldens "
               "were made with (<= 12); some images will not be pixel-exact (see README.md)")
 
+    # With a causal mask the first token could not see a change in the last one.
+    probe = [9707, 11, 1879, 0, 151645]
+    first = [ref.embed(ids, intermediates=True)["last_hidden_state"][0] for ids in (probe, probe[:-1] + [30])]
+    print(f"bidirectional attention: first-token state moves by {float((first[0] - first[1]).abs().max()):.3f} "
+          "when only the last token changes")
+
     pixels = {}
     worst = {"embedding": 0.0, "embedding_mrope": 0.0}
     failures = 0
