@@ -279,8 +279,8 @@ def smart_resize(height: int, width: int, min_pixels: int, max_pixels: int,
 def stage1_image(path) -> Image.Image:
     """ABC's vendored fetch_image: convert("RGB") (alpha dropped, not composited), then resize.
 
-    Newer qwen-vl-utils releases (0.0.11+) composite RGBA over white instead; ABC's copy predates
-    that, so it is not used here.
+    qwen-vl-utils 0.0.14 composites RGBA over white instead (and imports torchvision); the shared
+    goldens' rgba_300x200 pixel hash confirms the plain conversion, so it is not used here.
     """
     image = Image.open(path).convert("RGB")
     h, w = smart_resize(image.height, image.width, STAGE1_MIN_PIXELS, STAGE1_MAX_PIXELS)
