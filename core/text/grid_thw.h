@@ -13,7 +13,7 @@ struct GridThw {
 };
 
 // <|image_pad|> tokens the grid occupies in the prompt: t*h*w / merge^2. Throws abc::Error
-// when the grid is empty or not divisible by the merge window.
+// when the grid is empty or its height or width is not a multiple of the merge size.
 std::int64_t imageTokenCount(const GridThw& grid, std::int64_t mergeSize = 2);
 
 }  // namespace abc

@@ -25,8 +25,8 @@ std::int64_t requireToken(const Tokenizer& tokenizer, std::string_view token) {
 
 std::int64_t imageTokenCount(const GridThw& grid, std::int64_t mergeSize) {
     const std::int64_t window = mergeSize * mergeSize;
-    if (grid.t <= 0 || grid.h <= 0 || grid.w <= 0 || mergeSize <= 0 ||
-        (grid.t * grid.h * grid.w) % window != 0) {
+    if (grid.t <= 0 || grid.h <= 0 || grid.w <= 0 || mergeSize <= 0 || grid.h % mergeSize != 0 ||
+        grid.w % mergeSize != 0) {
         throw Error("image grid", "(" + std::to_string(grid.t) + ", " + std::to_string(grid.h) +
                                       ", " + std::to_string(grid.w) +
                                       ") does not split into merge windows of " +

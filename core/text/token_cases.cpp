@@ -36,6 +36,28 @@ std::vector<std::string> readTextCases(const std::filesystem::path& jsonl) {
     return texts;
 }
 
+TokenizedText parseTokenizedText(std::string_view jsonLine, const std::string& textKey) {
+    nlohmann::json object;
+    try {
+        object = nlohmann::json::parse(jsonLine);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw Error("token case", std::string("not valid JSON: ") + e.what());
+    }
+    if (!object.is_object() || !object.contains(textKey) || !object.at(textKey).is_string() ||
+        !object.contains("ids") || !object.at("ids").is_array()) {
+        throw Error("token case", "needs a \"" + textKey + "\" string and an \"ids\" list");
+    }
+    TokenizedText result;
+    result.text = object.at(textKey).get<std::string>();
+    for (const auto& id : object.at("ids")) {
+        if (!id.is_number_integer()) {
+            throw Error("token case", "\"ids\" holds a value that is not an integer");
+        }
+        result.ids.push_back(id.get<std::int64_t>());
+    }
+    return result;
+}
+
 std::string tokenizedCaseJson(const std::string& text, const std::vector<std::int64_t>& ids) {
     nlohmann::ordered_json object;
     object["text"] = text;
