@@ -96,6 +96,14 @@ class LibraryStore {
     // different dimension is an error.
     std::int64_t modelId(const std::string& fingerprint, int dimension);
     std::optional<std::int64_t> findModel(const std::string& fingerprint);
+    struct ModelSummary {
+        std::int64_t id = 0;
+        std::string fingerprint;
+        int dimension = 0;
+        std::int64_t plainVectors = 0;       // without instruction
+        std::int64_t instructedVectors = 0;  // cached instruction-mode vectors
+    };
+    std::vector<ModelSummary> models();
     struct VectorRow {
         PhotoId photo = 0;
         std::vector<float> vector;
@@ -110,6 +118,11 @@ class LibraryStore {
     std::vector<PhotoId> photosWithoutVector(std::int64_t model, const std::string& instruction);
     std::int64_t vectorCount(std::int64_t model, const std::string& instruction);
     StoredVectors loadVectors(std::int64_t model, const std::string& instruction);
+    // Rows written after vector row `afterRow` (row ids only grow; a rewrite gets a new one),
+    // for keeping an in-memory copy in step; `lastRow` receives the largest row id seen.
+    StoredVectors vectorsAfter(std::int64_t model, const std::string& instruction,
+                               std::int64_t afterRow, std::int64_t& lastRow);
+    std::vector<PhotoId> vectorPhotoIds(std::int64_t model, const std::string& instruction);
 
     // --- files that could not be indexed ---
     void recordFailure(const PhotoFile& file, const std::string& reason);

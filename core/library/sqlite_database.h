@@ -86,7 +86,7 @@ class SqliteStatement {
 
 // BEGIN IMMEDIATE on construction (the write lock is taken up front, so a busy database
 // waits in the busy handler instead of failing at COMMIT); ROLLBACK in the destructor unless
-// commit() was called.
+// commit() was called. Nested in another transaction it becomes a SAVEPOINT.
 class SqliteTransaction {
   public:
     explicit SqliteTransaction(SqliteDatabase& db);
@@ -97,6 +97,7 @@ class SqliteTransaction {
 
   private:
     SqliteDatabase& db_;
+    bool nested_ = false;
     bool done_ = false;
 };
 

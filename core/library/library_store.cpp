@@ -1,0 +1,691 @@
+#include "core/library/library_store.h"
+
+#include <bit>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <unordered_map>
+
+#include "core/io/error.h"
+#include "core/library/sqlite_database.h"
+
+namespace abc {
+
+namespace {
+
+// Step N takes a database at user_version N-1 to N. Steps are append-only: a released step
+// is never edited, so every older library follows the same path.
+const char* const kMigrations[] = {
+    // 1: photos by content, the paths that show them, models and vectors.
+    R"sql(
+    CREATE TABLE photos (
+        id INTEGER PRIMARY KEY,
+        content_hash TEXT NOT NULL UNIQUE,
+        media_type TEXT NOT NULL,
+        width INTEGER NOT NULL DEFAULT 0,
+        height INTEGER NOT NULL DEFAULT 0,
+        taken_at TEXT
+    );
+    CREATE TABLE files (
+        path TEXT PRIMARY KEY,
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL
+    );
+    CREATE INDEX files_by_photo ON files(photo_id);
+    CREATE TABLE models (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,
+        dimension INTEGER NOT NULL
+    );
+    CREATE TABLE vectors (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        instruction TEXT NOT NULL DEFAULT '',
+        vector BLOB NOT NULL,
+        UNIQUE (model_id, instruction, photo_id)
+    );
+    CREATE INDEX vectors_by_photo ON vectors(photo_id);
+    )sql",
+    // 2: library folders, files that could not be indexed, date filter index.
+    R"sql(
+    CREATE TABLE folders (path TEXT PRIMARY KEY);
+    CREATE TABLE failures (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX photos_by_date ON photos(taken_at);
+    )sql",
+};
+static_assert(std::size(kMigrations) == LibraryStore::kSchemaVersion);
+
+std::string underPrefix(const std::string& folder) {
+    std::string prefix = folder;
+    while (prefix.size() > 1 && prefix.back() == '/') {
+        prefix.pop_back();
+    }
+    return prefix == "/" ? prefix : prefix + "/";
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> encodeVector(const std::vector<float>& vector) {
+    std::vector<std::uint8_t> bytes(vector.size() * sizeof(float));
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(bytes.data(), vector.data(), bytes.size());
+    } else {
+        for (std::size_t i = 0; i < vector.size(); ++i) {
+            const auto bits = std::bit_cast<std::uint32_t>(vector[i]);
+            for (int b = 0; b < 4; ++b) {
+                bytes[i * 4 + b] = static_cast<std::uint8_t>(bits >> (8 * b));
+            }
+        }
+    }
+    return bytes;
+}
+
+std::vector<float> decodeVector(const std::uint8_t* bytes, std::size_t size) {
+    std::vector<float> vector(size / sizeof(float));
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(vector.data(), bytes, vector.size() * sizeof(float));
+    } else {
+        for (std::size_t i = 0; i < vector.size(); ++i) {
+            std::uint32_t bits = 0;
+            for (int b = 0; b < 4; ++b) {
+                bits |= static_cast<std::uint32_t>(bytes[i * 4 + b]) << (8 * b);
+            }
+            vector[i] = std::bit_cast<float>(bits);
+        }
+    }
+    return vector;
+}
+
+struct LibraryStore::Impl {
+    std::string path;
+    SqliteDatabase db;
+    std::recursive_mutex mutex;
+    std::int64_t localWrites = 0;
+
+    explicit Impl(const std::string& file) : path(file), db(file) {}
+
+    void migrate(int target) {
+        // Read and migrate under one write lock so two processes opening an old library at
+        // once cannot both run a step.
+        SqliteTransaction transaction(db);
+        const int current = db.userVersion();
+        if (current > LibraryStore::kSchemaVersion) {
+            throw Error(path,
+                        "this library was written by a newer version of ABC Photos "
+                        "(schema " +
+                            std::to_string(current) + ", this program knows up to " +
+                            std::to_string(LibraryStore::kSchemaVersion) +
+                            "); update ABC Photos or use another --db");
+        }
+        for (int version = current + 1; version <= target; ++version) {
+            db.execute(kMigrations[version - 1]);
+        }
+        if (target > current) {
+            db.setUserVersion(target);
+        }
+        transaction.commit();
+    }
+
+    void wrote() { ++localWrites; }
+
+    void deleteOrphan(PhotoId photo) {
+        SqliteStatement statement(db,
+                                  "DELETE FROM photos WHERE id = :id AND NOT EXISTS "
+                                  "(SELECT 1 FROM files WHERE photo_id = :id)");
+        statement.bind(":id", photo).run();
+    }
+};
+
+std::string LibraryStore::defaultPath() {
+    namespace fs = std::filesystem;
+    fs::path base;
+    const char* xdg = std::getenv("XDG_DATA_HOME");
+    if (xdg != nullptr && *xdg != '\0' && fs::path(xdg).is_absolute()) {
+        base = xdg;
+    } else {
+        const char* home = std::getenv("HOME");
+        if (home == nullptr || *home == '\0') {
+            throw Error("HOME", "is not set; pass --db to choose the library file");
+        }
+        base = fs::path(home) / ".local" / "share";
+    }
+    return (base / "abc-photos" / "library.sqlite3").string();
+}
+
+LibraryStore::LibraryStore(const std::string& path) : LibraryStore(path, std::nullopt) {}
+
+LibraryStore::LibraryStore(const std::string& path, std::optional<int> targetVersion) {
+    namespace fs = std::filesystem;
+    const fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty()) {
+        std::error_code ec;
+        fs::create_directories(parent, ec);
+        if (ec) {
+            throw Error(parent.string(), "cannot create the library folder: " + ec.message());
+        }
+    }
+    impl_ = std::make_unique<Impl>(path);
+    impl_->migrate(targetVersion.value_or(kSchemaVersion));
+}
+
+std::unique_ptr<LibraryStore> LibraryStore::openAtVersion(const std::string& path, int version) {
+    if (version < 0 || version > kSchemaVersion) {
+        throw Error("schema version", "no such version " + std::to_string(version));
+    }
+    return std::unique_ptr<LibraryStore>(new LibraryStore(path, version));
+}
+
+LibraryStore::~LibraryStore() = default;
+
+const std::string& LibraryStore::path() const {
+    return impl_->path;
+}
+
+int LibraryStore::schemaVersion() {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->db.userVersion();
+}
+
+std::int64_t LibraryStore::dataVersion() {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement statement(impl_->db, "PRAGMA data_version");
+    statement.step();
+    return (statement.columnInt(0) << 32) + impl_->localWrites;
+}
+
+std::string LibraryStore::integrityCheck() {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement statement(impl_->db, "PRAGMA integrity_check");
+    return statement.step() ? statement.columnText(0) : "no answer";
+}
+
+void LibraryStore::transaction(const std::function<void()>& work) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteTransaction transaction(impl_->db);
+    work();
+    transaction.commit();
+    impl_->wrote();
+}
+
+void LibraryStore::addFolder(const std::string& folder) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement(impl_->db, "INSERT OR IGNORE INTO folders(path) VALUES (:path)")
+        .bind(":path", folder)
+        .run();
+    impl_->wrote();
+}
+
+void LibraryStore::removeFolder(const std::string& folder) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement(impl_->db, "DELETE FROM folders WHERE path = :path")
+        .bind(":path", folder)
+        .run();
+    impl_->wrote();
+}
+
+std::vector<std::string> LibraryStore::folders() {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement statement(impl_->db, "SELECT path FROM folders ORDER BY path");
+    std::vector<std::string> result;
+    while (statement.step()) {
+        result.push_back(statement.columnText(0));
+    }
+    return result;
+}
+
+std::optional<PhotoRecord> LibraryStore::photo(PhotoId id) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement statement(impl_->db,
+                              "SELECT content_hash, media_type, width, height, taken_at "
+                              "FROM photos WHERE id = :id");
+    statement.bind(":id", id);
+    if (!statement.step()) {
+        return std::nullopt;
+    }
+    PhotoRecord record;
+    record.id = id;
+    record.contentHash = statement.columnText(0);
+    record.mediaType = statement.columnText(1);
+    record.width = static_cast<int>(statement.columnInt(2));
+    record.height = static_cast<int>(statement.columnInt(3));
+    record.takenAt = statement.columnOptionalText(4);
+    SqliteStatement files(impl_->db,
+                          "SELECT path, size, mtime_ns FROM files "
+                          "WHERE photo_id = :id ORDER BY path");
+    files.bind(":id", id);
+    while (files.step()) {
+        record.files.push_back({files.columnText(0), files.columnInt(1), files.columnInt(2)});
+    }
+    return record;
+}
+
+std::optional<PhotoId> LibraryStore::photoByHash(const std::string& contentHash) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement statement(impl_->db, "SELECT id FROM photos WHERE content_hash = :hash");
+    statement.bind(":hash", contentHash);
+    if (!statement.step()) {
+        return std::nullopt;
+    }
+    return statement.columnInt(0);
+}
+
+std::optional<std::pair<PhotoFile, PhotoId>> LibraryStore::fileByPath(const std::string& path) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement statement(impl_->db,
+                              "SELECT size, mtime_ns, photo_id FROM files WHERE path = :path");
+    statement.bind(":path", path);
+    if (!statement.step()) {
+        return std::nullopt;
+    }
+    return std::make_pair(PhotoFile{path, statement.columnInt(0), statement.columnInt(1)},
+                          statement.columnInt(2));
+}
+
+std::vector<std::pair<PhotoFile, PhotoId>> LibraryStore::filesUnder(const std::string& folder) {
+    std::lock_guard lock(impl_->mutex);
+    const std::string prefix = underPrefix(folder);
+    SqliteStatement statement(impl_->db,
+                              "SELECT path, size, mtime_ns, photo_id FROM files "
+                              "WHERE substr(path, 1, length(:prefix)) = :prefix ORDER BY path");
+    statement.bind(":prefix", prefix);
+    std::vector<std::pair<PhotoFile, PhotoId>> result;
+    while (statement.step()) {
+        result.emplace_back(
+            PhotoFile{statement.columnText(0), statement.columnInt(1), statement.columnInt(2)},
+            statement.columnInt(3));
+    }
+    return result;
+}
+
+std::vector<PhotoRecord> LibraryStore::allPhotos() {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<PhotoRecord> result;
+    std::unordered_map<PhotoId, std::size_t> rowOf;
+    SqliteStatement photos(impl_->db,
+                           "SELECT id, content_hash, media_type, width, height, "
+                           "taken_at FROM photos ORDER BY id");
+    while (photos.step()) {
+        PhotoRecord record;
+        record.id = photos.columnInt(0);
+        record.contentHash = photos.columnText(1);
+        record.mediaType = photos.columnText(2);
+        record.width = static_cast<int>(photos.columnInt(3));
+        record.height = static_cast<int>(photos.columnInt(4));
+        record.takenAt = photos.columnOptionalText(5);
+        rowOf[record.id] = result.size();
+        result.push_back(std::move(record));
+    }
+    SqliteStatement files(impl_->db,
+                          "SELECT photo_id, path, size, mtime_ns FROM files ORDER BY path");
+    while (files.step()) {
+        const auto found = rowOf.find(files.columnInt(0));
+        if (found != rowOf.end()) {
+            result[found->second].files.push_back(
+                {files.columnText(1), files.columnInt(2), files.columnInt(3)});
+        }
+    }
+    return result;
+}
+
+std::int64_t LibraryStore::photoCount() {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement statement(impl_->db, "SELECT count(*) FROM photos");
+    statement.step();
+    return statement.columnInt(0);
+}
+
+std::int64_t LibraryStore::fileCount() {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement statement(impl_->db, "SELECT count(*) FROM files");
+    statement.step();
+    return statement.columnInt(0);
+}
+
+PhotoId LibraryStore::recordFile(const PhotoFile& file, const PhotoFacts& facts) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteTransaction transaction(impl_->db);
+    PhotoId photo = 0;
+    {
+        SqliteStatement find(impl_->db, "SELECT id FROM photos WHERE content_hash = :hash");
+        find.bind(":hash", facts.contentHash);
+        if (find.step()) {
+            photo = find.columnInt(0);
+        }
+    }
+    if (photo == 0) {
+        SqliteStatement insert(impl_->db,
+                               "INSERT INTO photos(content_hash, media_type, width, height, "
+                               "taken_at) VALUES (:hash, :type, :width, :height, :taken)");
+        insert.bind(":hash", facts.contentHash)
+            .bind(":type", facts.mediaType)
+            .bind(":width", facts.width)
+            .bind(":height", facts.height)
+            .bind(":taken", facts.takenAt)
+            .run();
+        photo = impl_->db.lastInsertRowId();
+    }
+    std::optional<PhotoId> previous;
+    {
+        SqliteStatement old(impl_->db, "SELECT photo_id FROM files WHERE path = :path");
+        old.bind(":path", file.path);
+        if (old.step()) {
+            previous = old.columnInt(0);
+        }
+    }
+    SqliteStatement upsert(impl_->db,
+                           "INSERT INTO files(path, photo_id, size, mtime_ns) "
+                           "VALUES (:path, :photo, :size, :mtime) ON CONFLICT(path) DO UPDATE SET "
+                           "photo_id = excluded.photo_id, size = excluded.size, "
+                           "mtime_ns = excluded.mtime_ns");
+    upsert.bind(":path", file.path)
+        .bind(":photo", photo)
+        .bind(":size", file.sizeBytes)
+        .bind(":mtime", file.mtimeNs)
+        .run();
+    if (previous && *previous != photo) {
+        impl_->deleteOrphan(*previous);
+    }
+    SqliteStatement(impl_->db, "DELETE FROM failures WHERE path = :path")
+        .bind(":path", file.path)
+        .run();
+    transaction.commit();
+    impl_->wrote();
+    return photo;
+}
+
+void LibraryStore::removeFiles(const std::vector<std::string>& paths) {
+    if (paths.empty()) {
+        return;
+    }
+    std::lock_guard lock(impl_->mutex);
+    SqliteTransaction transaction(impl_->db);
+    SqliteStatement find(impl_->db, "SELECT photo_id FROM files WHERE path = :path");
+    SqliteStatement remove(impl_->db, "DELETE FROM files WHERE path = :path");
+    SqliteStatement unfail(impl_->db, "DELETE FROM failures WHERE path = :path");
+    for (const auto& path : paths) {
+        std::optional<PhotoId> photo;
+        find.bind(":path", path);
+        if (find.step()) {
+            photo = find.columnInt(0);
+        }
+        find.reset();
+        remove.bind(":path", path).run();
+        unfail.bind(":path", path).run();
+        if (photo) {
+            impl_->deleteOrphan(*photo);
+        }
+    }
+    transaction.commit();
+    impl_->wrote();
+}
+
+std::size_t LibraryStore::forgetFolder(const std::string& folder) {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<std::string> paths;
+    for (const auto& [file, photo] : filesUnder(folder)) {
+        paths.push_back(file.path);
+    }
+    SqliteTransaction transaction(impl_->db);
+    removeFiles(paths);
+    const std::string prefix = underPrefix(folder);
+    SqliteStatement(impl_->db,
+                    "DELETE FROM failures WHERE substr(path, 1, length(:prefix)) = "
+                    ":prefix")
+        .bind(":prefix", prefix)
+        .run();
+    SqliteStatement(impl_->db,
+                    "DELETE FROM folders WHERE path = :path OR "
+                    "substr(path, 1, length(:prefix)) = :prefix")
+        .bind(":path", folder)
+        .bind(":prefix", prefix)
+        .run();
+    transaction.commit();
+    impl_->wrote();
+    return paths.size();
+}
+
+std::int64_t LibraryStore::modelId(const std::string& fingerprint, int dimension) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement find(impl_->db,
+                         "SELECT id, dimension FROM models WHERE fingerprint = :fingerprint");
+    find.bind(":fingerprint", fingerprint);
+    if (find.step()) {
+        if (find.columnInt(1) != dimension) {
+            throw Error(impl_->path, "model " + fingerprint + " is recorded with dimension " +
+                                         std::to_string(find.columnInt(1)) + ", not " +
+                                         std::to_string(dimension));
+        }
+        return find.columnInt(0);
+    }
+    find.reset();
+    SqliteStatement(impl_->db,
+                    "INSERT OR IGNORE INTO models(fingerprint, dimension) "
+                    "VALUES (:fingerprint, :dimension)")
+        .bind(":fingerprint", fingerprint)
+        .bind(":dimension", dimension)
+        .run();
+    impl_->wrote();
+    find.bind(":fingerprint", fingerprint);
+    find.step();
+    return find.columnInt(0);
+}
+
+std::optional<std::int64_t> LibraryStore::findModel(const std::string& fingerprint) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement find(impl_->db, "SELECT id FROM models WHERE fingerprint = :fingerprint");
+    find.bind(":fingerprint", fingerprint);
+    if (!find.step()) {
+        return std::nullopt;
+    }
+    return find.columnInt(0);
+}
+
+std::vector<LibraryStore::ModelSummary> LibraryStore::models() {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement all(
+        impl_->db,
+        "SELECT m.id, m.fingerprint, m.dimension, "
+        "(SELECT count(*) FROM vectors v WHERE v.model_id = m.id AND v.instruction = ''), "
+        "(SELECT count(*) FROM vectors v WHERE v.model_id = m.id AND v.instruction <> '') "
+        "FROM models m ORDER BY m.id");
+    std::vector<ModelSummary> result;
+    while (all.step()) {
+        result.push_back({all.columnInt(0), all.columnText(1), static_cast<int>(all.columnInt(2)),
+                          all.columnInt(3), all.columnInt(4)});
+    }
+    return result;
+}
+
+void LibraryStore::putVectors(std::int64_t model, const std::string& instruction,
+                              const std::vector<VectorRow>& rows) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteTransaction transaction(impl_->db);
+    SqliteStatement insert(
+        impl_->db,
+        "INSERT OR REPLACE INTO vectors(photo_id, model_id, instruction, vector) "
+        "VALUES (:photo, :model, :instruction, :vector)");
+    for (const auto& row : rows) {
+        const auto bytes = encodeVector(row.vector);
+        insert.bind(":photo", row.photo)
+            .bind(":model", model)
+            .bind(":instruction", instruction)
+            .bindBlob(":vector", bytes)
+            .run();
+    }
+    transaction.commit();
+    impl_->wrote();
+}
+
+std::optional<std::vector<float>> LibraryStore::vector(PhotoId photo, std::int64_t model,
+                                                       const std::string& instruction) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement find(impl_->db,
+                         "SELECT vector FROM vectors WHERE photo_id = :photo AND "
+                         "model_id = :model AND instruction = :instruction");
+    find.bind(":photo", photo).bind(":model", model).bind(":instruction", instruction);
+    if (!find.step()) {
+        return std::nullopt;
+    }
+    const auto blob = find.columnBlob(0);
+    return decodeVector(blob.data(), blob.size());
+}
+
+bool LibraryStore::hasVector(PhotoId photo, std::int64_t model, const std::string& instruction) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement find(impl_->db,
+                         "SELECT 1 FROM vectors WHERE photo_id = :photo AND "
+                         "model_id = :model AND instruction = :instruction");
+    find.bind(":photo", photo).bind(":model", model).bind(":instruction", instruction);
+    return find.step();
+}
+
+std::vector<PhotoId> LibraryStore::photosWithoutVector(std::int64_t model,
+                                                       const std::string& instruction) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement find(impl_->db,
+                         "SELECT id FROM photos p WHERE NOT EXISTS (SELECT 1 FROM vectors v "
+                         "WHERE v.photo_id = p.id AND v.model_id = :model AND "
+                         "v.instruction = :instruction) ORDER BY id");
+    find.bind(":model", model).bind(":instruction", instruction);
+    std::vector<PhotoId> result;
+    while (find.step()) {
+        result.push_back(find.columnInt(0));
+    }
+    return result;
+}
+
+std::int64_t LibraryStore::vectorCount(std::int64_t model, const std::string& instruction) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement count(impl_->db,
+                          "SELECT count(*) FROM vectors WHERE model_id = :model AND "
+                          "instruction = :instruction");
+    count.bind(":model", model).bind(":instruction", instruction);
+    count.step();
+    return count.columnInt(0);
+}
+
+StoredVectors LibraryStore::loadVectors(std::int64_t model, const std::string& instruction) {
+    std::lock_guard lock(impl_->mutex);
+    StoredVectors result;
+    {
+        SqliteStatement dimension(impl_->db, "SELECT dimension FROM models WHERE id = :model");
+        dimension.bind(":model", model);
+        if (!dimension.step()) {
+            throw Error(impl_->path, "no model with id " + std::to_string(model));
+        }
+        result.dimension = static_cast<int>(dimension.columnInt(0));
+    }
+    const std::size_t bytesPerRow = static_cast<std::size_t>(result.dimension) * sizeof(float);
+    const auto expected = vectorCount(model, instruction);
+    result.ids.reserve(static_cast<std::size_t>(expected));
+    result.values.reserve(static_cast<std::size_t>(expected) * result.dimension);
+    SqliteStatement rows(impl_->db,
+                         "SELECT photo_id, vector FROM vectors WHERE model_id = "
+                         ":model AND instruction = :instruction ORDER BY photo_id");
+    rows.bind(":model", model).bind(":instruction", instruction);
+    while (rows.step()) {
+        const auto blob = rows.columnBlob(1);
+        if (blob.size() != bytesPerRow) {
+            throw Error(impl_->path, "vector of photo " + std::to_string(rows.columnInt(0)) +
+                                         " has " + std::to_string(blob.size()) +
+                                         " bytes, expected " + std::to_string(bytesPerRow));
+        }
+        result.ids.push_back(rows.columnInt(0));
+        const std::size_t at = result.values.size();
+        result.values.resize(at + result.dimension);
+        if constexpr (std::endian::native == std::endian::little) {
+            std::memcpy(result.values.data() + at, blob.data(), bytesPerRow);
+        } else {
+            const auto decoded = decodeVector(blob.data(), blob.size());
+            std::copy(decoded.begin(), decoded.end(), result.values.begin() + at);
+        }
+    }
+    return result;
+}
+
+StoredVectors LibraryStore::vectorsAfter(std::int64_t model, const std::string& instruction,
+                                         std::int64_t afterRow, std::int64_t& lastRow) {
+    std::lock_guard lock(impl_->mutex);
+    StoredVectors result;
+    lastRow = afterRow;
+    SqliteStatement rows(impl_->db,
+                         "SELECT v.id, v.photo_id, v.vector, m.dimension FROM vectors v "
+                         "JOIN models m ON m.id = v.model_id WHERE v.model_id = :model "
+                         "AND v.instruction = :instruction AND v.id > :after ORDER BY v.id");
+    rows.bind(":model", model).bind(":instruction", instruction).bind(":after", afterRow);
+    while (rows.step()) {
+        result.dimension = static_cast<int>(rows.columnInt(3));
+        const auto blob = rows.columnBlob(2);
+        if (blob.size() != static_cast<std::size_t>(result.dimension) * sizeof(float)) {
+            throw Error(impl_->path, "vector of photo " + std::to_string(rows.columnInt(1)) +
+                                         " has the wrong size");
+        }
+        lastRow = rows.columnInt(0);
+        result.ids.push_back(rows.columnInt(1));
+        const auto decoded = decodeVector(blob.data(), blob.size());
+        result.values.insert(result.values.end(), decoded.begin(), decoded.end());
+    }
+    return result;
+}
+
+std::vector<PhotoId> LibraryStore::vectorPhotoIds(std::int64_t model,
+                                                  const std::string& instruction) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement rows(impl_->db,
+                         "SELECT photo_id FROM vectors WHERE model_id = :model AND "
+                         "instruction = :instruction ORDER BY photo_id");
+    rows.bind(":model", model).bind(":instruction", instruction);
+    std::vector<PhotoId> result;
+    while (rows.step()) {
+        result.push_back(rows.columnInt(0));
+    }
+    return result;
+}
+
+void LibraryStore::recordFailure(const PhotoFile& file, const std::string& reason) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement(impl_->db,
+                    "INSERT OR REPLACE INTO failures(path, size, mtime_ns, reason) "
+                    "VALUES (:path, :size, :mtime, :reason)")
+        .bind(":path", file.path)
+        .bind(":size", file.sizeBytes)
+        .bind(":mtime", file.mtimeNs)
+        .bind(":reason", reason)
+        .run();
+    impl_->wrote();
+}
+
+void LibraryStore::clearFailure(const std::string& path) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement(impl_->db, "DELETE FROM failures WHERE path = :path").bind(":path", path).run();
+    impl_->wrote();
+}
+
+std::optional<PhotoFile> LibraryStore::failedFile(const std::string& path) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement find(impl_->db, "SELECT size, mtime_ns FROM failures WHERE path = :path");
+    find.bind(":path", path);
+    if (!find.step()) {
+        return std::nullopt;
+    }
+    return PhotoFile{path, find.columnInt(0), find.columnInt(1)};
+}
+
+std::vector<IndexFailure> LibraryStore::failures() {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement all(impl_->db, "SELECT path, reason FROM failures ORDER BY path");
+    std::vector<IndexFailure> result;
+    while (all.step()) {
+        result.push_back({all.columnText(0), all.columnText(1)});
+    }
+    return result;
+}
+
+}  // namespace abc

@@ -1,0 +1,73 @@
+#include "core/library/photo_decoder.h"
+
+#include "core/image/decode.h"
+#include "core/image/image_preprocessor.h"
+#include "core/image/probe.h"
+#include "core/io/error.h"
+
+namespace abc {
+
+namespace {
+
+// "YYYY:MM:DD HH:MM:SS" (EXIF) -> "YYYY-MM-DD HH:MM:SS"; anything else is not a usable date.
+std::optional<std::string> normaliseExifDate(const std::optional<std::string>& raw) {
+    if (!raw || raw->size() < 19) {
+        return std::nullopt;
+    }
+    std::string date = raw->substr(0, 19);
+    if (date[4] != ':' || date[7] != ':' || date.substr(0, 4) == "0000") {
+        return std::nullopt;
+    }
+    date[4] = '-';
+    date[7] = '-';
+    return date;
+}
+
+class ImagePhotoDecoder : public PhotoDecoder {
+  public:
+    explicit ImagePhotoDecoder(const PhotoDecoderOptions& options)
+        : preprocessor_(makeOptions(options)) {
+        fingerprint_ = "image:pixels=" + std::to_string(options.minImageTokens * 28 * 28) + ".." +
+                       std::to_string(options.maxImageTokens * 28 * 28) + ",exif-orientation=on";
+    }
+
+    std::string fingerprint() const override { return fingerprint_; }
+
+    std::shared_ptr<const ImagePatches> preprocess(const std::string& path) const override {
+        auto image = preprocessor_.preprocessFile(path);
+        return std::make_shared<const ImagePatches>(std::move(image.patches));
+    }
+
+    void probe(const std::string& path, PhotoFacts& facts) const override {
+        const auto bytes = readFileBytes(path);
+        const ImageProbe probe = probeImage(bytes, path);
+        // Dimensions as shown: orientations 5..8 swap width and height.
+        const bool swap = probe.orientation >= 5 && probe.orientation <= 8;
+        facts.width = swap ? probe.height : probe.width;
+        facts.height = swap ? probe.width : probe.height;
+        facts.takenAt = normaliseExifDate(probe.dateTimeOriginal);
+    }
+
+  private:
+    static ImagePreprocessorOptions makeOptions(const PhotoDecoderOptions& options) {
+        if (options.minImageTokens <= 0 || options.maxImageTokens < options.minImageTokens) {
+            throw Error("image tokens", "need 0 < minimum <= maximum");
+        }
+        ImagePreprocessorOptions result;
+        result.minPixels = std::int64_t{options.minImageTokens} * 28 * 28;
+        result.maxPixels = std::int64_t{options.maxImageTokens} * 28 * 28;
+        result.decode.applyExifOrientation = true;
+        return result;
+    }
+
+    ImagePreprocessor preprocessor_;
+    std::string fingerprint_;
+};
+
+}  // namespace
+
+std::unique_ptr<PhotoDecoder> makePhotoDecoder(const PhotoDecoderOptions& options) {
+    return std::make_unique<ImagePhotoDecoder>(options);
+}
+
+}  // namespace abc

@@ -1,0 +1,428 @@
+#include "core/library/photo_indexer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "core/io/error.h"
+#include "core/library/library_store.h"
+#include "core/library/photo_decoder.h"
+#include "core/library/photo_embedder.h"
+
+namespace abc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string normalFolder(const std::string& folder) {
+    std::error_code ec;
+    std::string path = std::filesystem::absolute(folder, ec).lexically_normal().string();
+    while (path.size() > 1 && path.back() == '/') {
+        path.pop_back();
+    }
+    return path;
+}
+
+// One photo on its way to the model.
+struct PreparedPhoto {
+    PhotoId photo = 0;
+    std::string path;
+    std::shared_ptr<const ImagePatches> patches;  // null when decoding failed
+    std::string error;
+};
+
+// Bounded multi-producer / single-consumer queue; the bound is the pipeline's memory cap.
+class PhotoQueue {
+  public:
+    explicit PhotoQueue(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)) {}
+
+    // false when the queue was closed (cancel) while waiting for room.
+    bool push(PreparedPhoto item) {
+        std::unique_lock lock(mutex_);
+        room_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+        if (closed_) {
+            return false;
+        }
+        items_.push_back(std::move(item));
+        ready_.notify_one();
+        return true;
+    }
+    // nullopt once every producer finished and the queue is empty, or it was closed.
+    std::optional<PreparedPhoto> pop() {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return closed_ || !items_.empty() || producers_ == 0; });
+        if (closed_ || items_.empty()) {
+            return std::nullopt;
+        }
+        PreparedPhoto item = std::move(items_.front());
+        items_.pop_front();
+        room_.notify_one();
+        return item;
+    }
+    // Non-blocking: an item if one is waiting right now.
+    std::optional<PreparedPhoto> tryPop() {
+        std::lock_guard lock(mutex_);
+        if (items_.empty()) {
+            return std::nullopt;
+        }
+        PreparedPhoto item = std::move(items_.front());
+        items_.pop_front();
+        room_.notify_one();
+        return item;
+    }
+    void setProducers(int count) {
+        std::lock_guard lock(mutex_);
+        producers_ = count;
+    }
+    void producerDone() {
+        std::lock_guard lock(mutex_);
+        --producers_;
+        ready_.notify_all();
+    }
+    void close() {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        room_.notify_all();
+        ready_.notify_all();
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::condition_variable room_;
+    std::deque<PreparedPhoto> items_;
+    std::size_t capacity_;
+    int producers_ = 0;
+    bool closed_ = false;
+};
+
+}  // namespace
+
+PhotoIndexer::PhotoIndexer(LibraryStore& store, PhotoEmbedder& embedder,
+                           const PhotoDecoder& decoder)
+    : store_(store), embedder_(embedder), decoder_(decoder) {}
+
+void PhotoIndexer::pause() {
+    std::lock_guard lock(mutex_);
+    paused_ = true;
+}
+
+void PhotoIndexer::resume() {
+    std::lock_guard lock(mutex_);
+    paused_ = false;
+    wake_.notify_all();
+}
+
+void PhotoIndexer::cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    wake_.notify_all();
+}
+
+bool PhotoIndexer::isPaused() const {
+    std::lock_guard lock(mutex_);
+    return paused_;
+}
+
+bool PhotoIndexer::waitWhilePaused() {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [&] { return !paused_ || cancelled_; });
+    return !cancelled_;
+}
+
+IndexSummary PhotoIndexer::run(const IndexOptions& options,
+                               const std::function<void(const IndexProgress&)>& onProgress) {
+    const auto started = Clock::now();
+    cancelled_ = false;
+    IndexSummary summary;
+    IndexProgress progress;
+    auto report = [&] {
+        if (onProgress) {
+            progress.paused = isPaused();
+            onProgress(progress);
+        }
+    };
+    auto fail = [&](const PhotoFile& file, const std::string& reason) {
+        store_.recordFailure(file, reason);
+        summary.failures.push_back({file.path, reason});
+        ++summary.failed;
+        ++progress.failed;
+    };
+
+    // 1. Scan.
+    std::vector<std::string> folders;
+    for (const auto& folder : options.folders) {
+        folders.push_back(normalFolder(folder));
+    }
+    report();
+    ScanReport scan = scanFolders(folders, options.scan, [&] { return cancelled_.load(); });
+    for (const auto& problem : scan.problems) {
+        summary.failures.push_back(problem);
+    }
+    for (const auto& folder : folders) {
+        if (std::filesystem::is_directory(folder)) {
+            store_.addFolder(folder);
+        }
+    }
+    summary.scanned = scan.photos.size();
+
+    // 2. Compare with what the store knows: only new or changed files are read.
+    std::map<std::string, std::pair<PhotoFile, PhotoId>> recorded;
+    for (const auto& folder : folders) {
+        for (auto& entry : store_.filesUnder(folder)) {
+            recorded.emplace(entry.first.path, std::move(entry));
+        }
+    }
+    std::vector<const ScannedFile*> toRead;
+    std::set<std::string> present;
+    for (const auto& scanned : scan.photos) {
+        present.insert(scanned.file.path);
+        const auto known = recorded.find(scanned.file.path);
+        if (known != recorded.end() && known->second.first.sizeBytes == scanned.file.sizeBytes &&
+            known->second.first.mtimeNs == scanned.file.mtimeNs) {
+            ++summary.unchanged;
+            continue;
+        }
+        if (!options.retryFailed) {
+            const auto failed = store_.failedFile(scanned.file.path);
+            if (failed && failed->sizeBytes == scanned.file.sizeBytes &&
+                failed->mtimeNs == scanned.file.mtimeNs) {
+                continue;  // failed before and unchanged: listed by failures(), not retried
+            }
+        }
+        toRead.push_back(&scanned);
+    }
+
+    // 3. Hash and probe new and changed files; record them (a known content keeps its vectors).
+    progress.phase = IndexProgress::Phase::Hashing;
+    progress.total = toRead.size();
+    progress.done = 0;
+    const auto hashStart = Clock::now();
+    report();
+    for (const ScannedFile* scanned : toRead) {
+        if (cancelled_) {
+            summary.cancelled = true;
+            break;
+        }
+        const bool knownPath = recorded.contains(scanned->file.path);
+        try {
+            PhotoFacts facts;
+            facts.contentHash = hashFileContent(scanned->file.path);
+            facts.mediaType = scanned->mediaType;
+            const bool knownContent = store_.photoByHash(facts.contentHash).has_value();
+            if (!knownContent) {
+                decoder_.probe(scanned->file.path, facts);
+            }
+            store_.recordFile(scanned->file, facts);
+            if (knownPath) {
+                ++summary.changed;
+            } else if (knownContent) {
+                ++summary.moved;
+            } else {
+                ++summary.added;
+            }
+        } catch (const Error& e) {
+            fail(scanned->file, e.problem());
+        }
+        ++progress.done;
+        const double elapsed = secondsSince(hashStart);
+        if (elapsed > 0) {
+            progress.photosPerSecond = progress.done / elapsed;
+            progress.etaSeconds = (progress.total - progress.done) / progress.photosPerSecond;
+        }
+        if (progress.done % 64 == 0) {
+            report();
+        }
+    }
+
+    // 4. Forget files that are gone (after recording, so a moved file's photo survives).
+    if (!summary.cancelled) {
+        std::vector<std::string> gone;
+        for (const auto& [path, entry] : recorded) {
+            if (!present.contains(path)) {
+                gone.push_back(path);
+            }
+        }
+        store_.removeFiles(gone);
+        summary.removed = gone.size();
+    }
+
+    // 5. Embed every photo without a vector for this model: decode threads -> batcher -> model.
+    const std::int64_t model = store_.modelId(embedder_.fingerprint(), embedder_.dimension());
+    std::vector<std::pair<PhotoId, std::string>> work;
+    if (!summary.cancelled) {
+        const auto missing = store_.photosWithoutVector(model, "");
+        const std::set<PhotoId> missingSet(missing.begin(), missing.end());
+        for (const auto& photo : store_.allPhotos()) {
+            if (!missingSet.contains(photo.id) || photo.files.empty()) {
+                continue;
+            }
+            // A photo whose every path failed before, unchanged, waits for --retry-failed.
+            bool allFailed = !options.retryFailed;
+            for (const auto& file : photo.files) {
+                const auto failed = allFailed ? store_.failedFile(file.path) : std::nullopt;
+                if (!failed || failed->sizeBytes != file.sizeBytes ||
+                    failed->mtimeNs != file.mtimeNs) {
+                    allFailed = false;
+                }
+            }
+            if (!allFailed) {
+                work.emplace_back(photo.id, photo.files.front().path);
+            }
+        }
+    }
+    progress.phase = IndexProgress::Phase::Embedding;
+    progress.total = work.size();
+    progress.done = 0;
+    progress.photosPerSecond = 0;
+    progress.etaSeconds = -1;
+    report();
+
+    if (!work.empty()) {
+        int threads = options.decodeThreads;
+        if (threads <= 0) {
+            threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
+        }
+        threads = std::min<int>(threads, static_cast<int>(work.size()));
+        PhotoQueue queue(options.maxQueuedPhotos);
+        queue.setProducers(threads);
+        std::atomic<std::size_t> next{0};
+        std::vector<std::thread> decoders;
+        for (int t = 0; t < threads; ++t) {
+            decoders.emplace_back([&] {
+                for (;;) {
+                    const std::size_t i = next.fetch_add(1);
+                    if (i >= work.size() || cancelled_) {
+                        break;
+                    }
+                    PreparedPhoto item{work[i].first, work[i].second, nullptr, {}};
+                    try {
+                        item.patches = decoder_.preprocess(item.path);
+                    } catch (const Error& e) {
+                        item.error = e.problem();
+                    } catch (const std::exception& e) {
+                        item.error = e.what();
+                    }
+                    if (!queue.push(std::move(item))) {
+                        break;
+                    }
+                }
+                queue.producerDone();
+            });
+        }
+        const auto embedStart = Clock::now();
+        auto fileOf = [&](const PreparedPhoto& item) {
+            const auto file = store_.fileByPath(item.path);
+            return file ? file->first : PhotoFile{item.path, 0, 0};
+        };
+        auto commit = [&](std::vector<PreparedPhoto>& batch) {
+            std::vector<std::shared_ptr<const ImagePatches>> images;
+            for (const auto& item : batch) {
+                images.push_back(item.patches);
+            }
+            std::vector<LibraryStore::VectorRow> rows;
+            try {
+                auto vectors = embedder_.embedImages(images, "");
+                for (std::size_t i = 0; i < batch.size(); ++i) {
+                    rows.push_back({batch[i].photo, std::move(vectors[i])});
+                }
+            } catch (const Cancelled&) {
+                throw;
+            } catch (const std::exception&) {
+                // One bad input must not cost the batch: retry one by one, record the culprit.
+                for (auto& item : batch) {
+                    try {
+                        auto vectors = embedder_.embedImages({item.patches}, "");
+                        rows.push_back({item.photo, std::move(vectors.at(0))});
+                    } catch (const Error& e) {
+                        fail(fileOf(item), "model: " + e.problem());
+                    } catch (const std::exception& e) {
+                        fail(fileOf(item), std::string("model: ") + e.what());
+                    }
+                }
+            }
+            store_.putVectors(model, "", rows);
+            summary.embedded += rows.size();
+            progress.done += batch.size();
+            const double elapsed = secondsSince(embedStart);
+            progress.photosPerSecond = elapsed > 0 ? progress.done / elapsed : 0.0;
+            progress.etaSeconds = progress.photosPerSecond > 0
+                                      ? (progress.total - progress.done) / progress.photosPerSecond
+                                      : -1.0;
+            batch.clear();
+            report();
+        };
+        try {
+            std::vector<PreparedPhoto> batch;
+            std::int64_t batchTokens = 0;
+            for (;;) {
+                if (!batch.empty()) {
+                    // Fill the batch with what is ready; run it when the decoders lag behind.
+                    auto item = queue.tryPop();
+                    if (!item) {
+                        commit(batch);
+                        batchTokens = 0;
+                        continue;
+                    }
+                    batch.push_back(std::move(*item));
+                } else {
+                    if (isPaused()) {
+                        report();
+                    }
+                    if (!waitWhilePaused()) {
+                        break;
+                    }
+                    auto item = queue.pop();
+                    if (!item) {
+                        break;
+                    }
+                    batch.push_back(std::move(*item));
+                }
+                PreparedPhoto& last = batch.back();
+                if (!last.patches) {
+                    fail(fileOf(last), last.error);
+                    ++progress.done;
+                    batch.pop_back();
+                    continue;
+                }
+                batchTokens += last.patches->tokenCount();
+                if (batchTokens >= options.maxBatchTokens ||
+                    batch.size() >= options.maxBatchPhotos) {
+                    commit(batch);
+                    batchTokens = 0;
+                }
+            }
+        } catch (...) {
+            queue.close();
+            for (auto& thread : decoders) {
+                thread.join();
+            }
+            throw;
+        }
+        queue.close();
+        for (auto& thread : decoders) {
+            thread.join();
+        }
+        if (cancelled_ && progress.done < progress.total) {
+            summary.cancelled = true;
+        }
+    }
+    summary.cancelled = summary.cancelled || (cancelled_ && progress.done < progress.total);
+    progress.phase = IndexProgress::Phase::Finished;
+    report();
+    summary.seconds = secondsSince(started);
+    return summary;
+}
+
+}  // namespace abc

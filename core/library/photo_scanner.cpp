@@ -1,0 +1,209 @@
+#include "core/library/photo_scanner.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <utility>
+
+#include "core/io/error.h"
+
+namespace abc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool startsWith(const std::array<unsigned char, 16>& head, std::size_t got,
+                std::initializer_list<int> magic, std::size_t offset = 0) {
+    if (got < offset + magic.size()) {
+        return false;
+    }
+    std::size_t i = offset;
+    for (const int byte : magic) {
+        if (head[i++] != static_cast<unsigned char>(byte)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::int64_t mtimeNs(const struct stat& info) {
+    return static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000LL + info.st_mtim.tv_nsec;
+}
+
+bool hidden(const fs::path& path) {
+    const std::string name = path.filename().string();
+    return !name.empty() && name[0] == '.';
+}
+
+}  // namespace
+
+std::optional<std::string> detectMediaType(const std::string& path) {
+    std::array<unsigned char, 16> head{};
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) {
+        return std::nullopt;
+    }
+    const std::size_t got = std::fread(head.data(), 1, head.size(), file);
+    std::fclose(file);
+    if (startsWith(head, got, {0xFF, 0xD8, 0xFF})) {
+        return "jpeg";
+    }
+    if (startsWith(head, got, {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})) {
+        return "png";
+    }
+    if (startsWith(head, got, {'G', 'I', 'F', '8'})) {
+        return "gif";
+    }
+    if (startsWith(head, got, {'B', 'M'})) {
+        return "bmp";
+    }
+    if (startsWith(head, got, {'I', 'I', 0x2A, 0x00}) ||
+        startsWith(head, got, {'M', 'M', 0x00, 0x2A})) {
+        return "tiff";
+    }
+    if (startsWith(head, got, {'R', 'I', 'F', 'F'}) &&
+        startsWith(head, got, {'W', 'E', 'B', 'P'}, 8)) {
+        return "webp";
+    }
+    // ISO-BMFF: size, "ftyp", brand. HEIF/HEIC/AVIF brands are decoded by libheif.
+    if (startsWith(head, got, {'f', 't', 'y', 'p'}, 4)) {
+        const std::string brand(reinterpret_cast<const char*>(head.data()) + 8, 4);
+        static const std::set<std::string> heif = {"heic", "heix", "hevc", "hevx", "heim",
+                                                   "heis", "mif1", "msf1", "avif"};
+        if (heif.contains(brand)) {
+            return "heic";
+        }
+    }
+    return std::nullopt;
+}
+
+ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions& options,
+                       const std::function<bool()>& cancelRequested) {
+    ScanReport report;
+    std::set<std::pair<dev_t, ino_t>> seenFolders;
+    std::set<std::pair<dev_t, ino_t>> seenFiles;
+    std::vector<fs::path> pending;
+    for (const auto& root : roots) {
+        std::error_code ec;
+        const fs::path absolute = fs::absolute(root, ec).lexically_normal();
+        struct stat info {};
+        if (ec || ::stat(absolute.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+            report.problems.push_back({root, "not a folder"});
+            continue;
+        }
+        pending.push_back(absolute);
+    }
+    while (!pending.empty()) {
+        if (cancelRequested && cancelRequested()) {
+            throw Cancelled();
+        }
+        const fs::path folder = pending.back();
+        pending.pop_back();
+        struct stat folderInfo {};
+        if (::stat(folder.c_str(), &folderInfo) != 0) {
+            report.problems.push_back({folder.string(), "cannot read the folder"});
+            continue;
+        }
+        if (!seenFolders.insert({folderInfo.st_dev, folderInfo.st_ino}).second) {
+            report.problems.push_back({folder.string(),
+                                       "folder already scanned through another path (symlink loop "
+                                       "or duplicate link); skipped"});
+            continue;
+        }
+        std::error_code ec;
+        fs::directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
+        if (ec) {
+            report.problems.push_back({folder.string(), "cannot read the folder: " + ec.message()});
+            continue;
+        }
+        std::vector<fs::path> children;
+        for (; it != fs::directory_iterator(); it.increment(ec)) {
+            if (ec) {
+                break;
+            }
+            children.push_back(it->path());
+        }
+        std::sort(children.begin(), children.end());
+        // Reverse so the depth-first walk pops folders in name order.
+        std::vector<fs::path> subfolders;
+        for (const auto& child : children) {
+            if (!options.includeHidden && hidden(child)) {
+                continue;
+            }
+            struct stat linkInfo {};
+            if (::lstat(child.c_str(), &linkInfo) != 0) {
+                continue;
+            }
+            const bool isLink = S_ISLNK(linkInfo.st_mode);
+            if (isLink && !options.followSymlinks) {
+                continue;
+            }
+            struct stat info {};
+            if (::stat(child.c_str(), &info) != 0) {
+                if (isLink) {
+                    report.problems.push_back({child.string(), "broken symbolic link"});
+                }
+                continue;
+            }
+            if (S_ISDIR(info.st_mode)) {
+                subfolders.push_back(child);
+            } else if (S_ISREG(info.st_mode)) {
+                // A file reached through two links is one photo file; keep the first path.
+                if (!seenFiles.insert({info.st_dev, info.st_ino}).second) {
+                    continue;
+                }
+                const auto type = detectMediaType(child.string());
+                if (!type) {
+                    ++report.otherFiles;
+                    continue;
+                }
+                report.photos.push_back(
+                    {PhotoFile{child.string(), static_cast<std::int64_t>(info.st_size),
+                               mtimeNs(info)},
+                     *type});
+            }
+        }
+        for (auto sub = subfolders.rbegin(); sub != subfolders.rend(); ++sub) {
+            pending.push_back(*sub);
+        }
+    }
+    std::sort(report.photos.begin(), report.photos.end(),
+              [](const ScannedFile& a, const ScannedFile& b) { return a.file.path < b.file.path; });
+    return report;
+}
+
+std::string hashFileContent(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw Error(path, "cannot open the file");
+    }
+    XXH3_state_t state;
+    XXH3_128bits_reset(&state);
+    std::vector<char> buffer(1 << 20);
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        const auto got = in.gcount();
+        if (got > 0) {
+            XXH3_128bits_update(&state, buffer.data(), static_cast<std::size_t>(got));
+        }
+    }
+    if (in.bad()) {
+        throw Error(path, "read error while hashing");
+    }
+    const XXH128_hash_t hash = XXH3_128bits_digest(&state);
+    char text[33];
+    std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
+                  static_cast<unsigned long long>(hash.low64));
+    return text;
+}
+
+}  // namespace abc

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <queue>
+#include <vector>
+
+#include "core/library/embedding_matrix.h"
+
+namespace abc {
+
+// Dot product of two float arrays; AVX2/FMA when the CPU has it (search is memory-bound, but
+// the scalar loop cannot keep up with memory without vector lanes).
+float dot(const float* a, const float* b, std::size_t n);
+
+// L2-normalises in place; a zero vector stays zero.
+inline void normalize(std::vector<float>& v) {
+    double sum = 0.0;
+    for (const float x : v) {
+        sum += static_cast<double>(x) * x;
+    }
+    const double norm = std::sqrt(sum);
+    if (norm > 1e-12) {
+        for (float& x : v) {
+            x = static_cast<float>(x / norm);
+        }
+    }
+}
+
+// Keeps the k best scores seen; ties broken by the smaller photo id for stable output.
+class TopKHeap {
+  public:
+    explicit TopKHeap(std::size_t k) : k_(k) {}
+    void push(const ScoredPhoto& scored) {
+        if (heap_.size() < k_) {
+            heap_.push(scored);
+        } else if (k_ > 0 && better(scored, heap_.top())) {
+            heap_.pop();
+            heap_.push(scored);
+        }
+    }
+    // Best first.
+    std::vector<ScoredPhoto> take() {
+        std::vector<ScoredPhoto> out;
+        out.reserve(heap_.size());
+        while (!heap_.empty()) {
+            out.push_back(heap_.top());
+            heap_.pop();
+        }
+        std::reverse(out.begin(), out.end());
+        return out;
+    }
+    static bool better(const ScoredPhoto& a, const ScoredPhoto& b) {
+        return a.score != b.score ? a.score > b.score : a.photo < b.photo;
+    }
+
+  private:
+    struct Worse {
+        bool operator()(const ScoredPhoto& a, const ScoredPhoto& b) const { return better(a, b); }
+    };
+    std::size_t k_;
+    std::priority_queue<ScoredPhoto, std::vector<ScoredPhoto>, Worse> heap_;
+};
+
+}  // namespace abc

@@ -1,0 +1,198 @@
+// The indexing pipeline on a real folder and a real database, with a fake model injected
+// through PhotoEmbedder: incremental re-indexing counts, failures, batching by tokens,
+// pause/cancel and resuming without redoing committed work.
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <thread>
+
+#include "core/library/library_store.h"
+#include "core/library/photo_indexer.h"
+#include "test_library_fakes.h"
+
+using namespace abc;
+
+namespace {
+
+const QByteArray kJpegMagic = QByteArray::fromHex("ffd8ffe0");
+
+void writePhoto(const QString& path, const QByteArray& body) {
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        qFatal("cannot write %s", qPrintable(path));
+    }
+    file.write(kJpegMagic + body);
+}
+
+std::map<std::string, std::vector<float>> vectorsByHash(LibraryStore& store,
+                                                        const std::string& fp) {
+    std::map<std::string, std::vector<float>> out;
+    const auto model = store.findModel(fp);
+    if (!model)
+        return out;
+    for (const auto& photo : store.allPhotos()) {
+        if (auto v = store.vector(photo.id, *model, ""))
+            out[photo.contentHash] = *v;
+    }
+    return out;
+}
+
+}  // namespace
+
+class TestLibraryIndexer : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void reindexDoesOnlyWhatChanged() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
+        for (int i = 0; i < 20; ++i) {
+            writePhoto(root + QString("/%1/img%2.jpg").arg(i % 3).arg(i),
+                       QByteArray::number(i * 7919));
+        }
+        writePhoto(root + "/bad.jpg", "CORRUPT");
+        QFile text(root + "/notes.txt");
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("just text");
+        text.close();
+
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        test::FakeEmbedder embedder;
+        test::FakeDecoder decoder;
+        PhotoIndexer indexer(store, embedder, decoder);
+        IndexOptions options;
+        options.folders = {root.toStdString()};
+        options.decodeThreads = 2;
+        options.maxBatchTokens = 8;
+        std::vector<IndexProgress> seen;
+        auto summary = indexer.run(options, [&](const IndexProgress& p) { seen.push_back(p); });
+        QCOMPARE(summary.scanned, std::size_t{21});
+        QCOMPARE(summary.added, std::size_t{21});
+        QCOMPARE(summary.embedded, std::size_t{20});
+        QCOMPARE(summary.failed, std::size_t{1});
+        QCOMPARE(QString::fromStdString(summary.failures.at(0).path), root + "/bad.jpg");
+        QVERIFY(summary.failures[0].reason.find("damaged") != std::string::npos);
+        QCOMPARE(store.failures().size(), std::size_t{1});
+        QVERIFY(embedder.batches() > 1);  // the token budget split the work
+        QVERIFY(seen.back().phase == IndexProgress::Phase::Finished);
+        const auto embedding = std::find_if(seen.rbegin(), seen.rend(), [](auto& p) {
+            return p.phase == IndexProgress::Phase::Embedding;
+        });
+        QVERIFY(embedding != seen.rend());
+        QCOMPARE(embedding->done, std::size_t{21});
+        QCOMPARE(embedding->total, std::size_t{21});
+        const auto firstVectors = vectorsByHash(store, embedder.fingerprint());
+        QCOMPARE(firstVectors.size(), std::size_t{20});
+
+        // Nothing changed: nothing is read or embedded, the failure is not retried.
+        const int decodedBefore = decoder.decoded.load();
+        summary = indexer.run(options);
+        QCOMPARE(summary.unchanged, std::size_t{21});  // the broken file is known, not retried
+        QCOMPARE(summary.added + summary.changed + summary.moved + summary.embedded,
+                 std::size_t{0});
+        QCOMPARE(decoder.decoded.load(), decodedBefore);
+        QCOMPARE(store.failures().size(), std::size_t{1});
+
+        // Modify one, delete one, move one, add one, copy one.
+        writePhoto(root + "/0/img0.jpg", "new content");
+        QVERIFY(QFile::remove(root + "/1/img1.jpg"));
+        QVERIFY(QFile::rename(root + "/2/img2.jpg", root + "/moved/img2.jpg") ||
+                (QDir().mkpath(root + "/moved") &&
+                 QFile::rename(root + "/2/img2.jpg", root + "/moved/img2.jpg")));
+        writePhoto(root + "/added.jpg", "brand new");
+        QVERIFY(QFile::copy(root + "/0/img3.jpg", root + "/copy-of-3.jpg"));
+        const int imagesBefore = embedder.images();
+        summary = indexer.run(options);
+        QCOMPARE(summary.changed, std::size_t{1});
+        QCOMPARE(summary.removed, std::size_t{2});  // the deleted file and the move's old path
+        QCOMPARE(summary.moved, std::size_t{2});    // the moved file and the copy
+        QCOMPARE(summary.added, std::size_t{1});
+        QCOMPARE(summary.embedded, std::size_t{2});  // the modified and the added file only
+        QCOMPARE(embedder.images() - imagesBefore, 2);
+        QCOMPARE(store.fileCount(), std::int64_t{22});  // 21 - deleted + added + copy
+        QCOMPARE(store.photoCount(),
+                 std::int64_t{21});  // 20 - deleted - old img0 + new img0 + added + bad
+        const auto after = vectorsByHash(store, embedder.fingerprint());
+        QCOMPARE(after.size(), std::size_t{20});
+        // The moved photo kept its vector.
+        const std::string movedHash = hashFileContent((root + "/moved/img2.jpg").toStdString());
+        QCOMPARE(after.at(movedHash), firstVectors.at(movedHash));
+
+        // Fixing the broken file makes it indexable again.
+        writePhoto(root + "/bad.jpg", "fixed now");
+        summary = indexer.run(options);
+        QCOMPARE(summary.changed, std::size_t{1});
+        QCOMPARE(summary.embedded, std::size_t{1});
+        QVERIFY(store.failures().empty());
+    }
+
+    void cancelKeepsCommittedBatchesAndResumeFinishes() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
+        for (int i = 0; i < 40; ++i) {
+            writePhoto(root + QString("/img%1.jpg").arg(i, 2, 10, QChar('0')),
+                       QByteArray::number(i * 104729));
+        }
+        const std::string db = dir.filePath("lib.sqlite3").toStdString();
+        std::map<std::string, std::vector<float>> reference;
+        {
+            QTemporaryDir other;
+            LibraryStore store(other.filePath("ref.sqlite3").toStdString());
+            test::FakeEmbedder embedder;
+            test::FakeDecoder decoder;
+            PhotoIndexer indexer(store, embedder, decoder);
+            IndexOptions options;
+            options.folders = {root.toStdString()};
+            indexer.run(options);
+            reference = vectorsByHash(store, embedder.fingerprint());
+        }
+        LibraryStore store(db);
+        test::FakeEmbedder embedder;
+        embedder.delayMs = 20;
+        test::FakeDecoder decoder;
+        PhotoIndexer indexer(store, embedder, decoder);
+        IndexOptions options;
+        options.folders = {root.toStdString()};
+        options.maxBatchPhotos = 4;
+        options.maxBatchTokens = 1000;
+        bool paused = false;
+        std::size_t doneAtPause = 0;
+        IndexSummary summary = indexer.run(options, [&](const IndexProgress& p) {
+            if (p.phase == IndexProgress::Phase::Embedding && p.done >= 8 && !paused) {
+                paused = true;
+                doneAtPause = p.done;
+                indexer.pause();
+                // Another thread resumes a little later, then cancels after more progress.
+                std::thread([&] {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                    indexer.resume();
+                }).detach();
+            }
+            if (p.phase == IndexProgress::Phase::Embedding && p.done >= 16) {
+                indexer.cancel();
+            }
+        });
+        QVERIFY(summary.cancelled);
+        QVERIFY(doneAtPause >= 8);
+        const auto model = store.findModel(embedder.fingerprint());
+        QVERIFY(model);
+        const auto committed = store.vectorCount(*model, "");
+        QVERIFY2(committed >= 16 && committed < 40, qPrintable(QString::number(committed)));
+        QCOMPARE(std::size_t(committed), summary.embedded);  // cancel honoured within one batch
+
+        // Resume: only the photos without a vector are embedded; results equal an unbroken run.
+        test::FakeEmbedder fresh;
+        PhotoIndexer again(store, fresh, decoder);
+        summary = again.run(options);
+        QCOMPARE(summary.embedded, std::size_t(40 - committed));
+        QCOMPARE(fresh.images(), int(40 - committed));
+        QCOMPARE(vectorsByHash(store, fresh.fingerprint()), reference);
+        QCOMPARE(QString::fromStdString(store.integrityCheck()), QStringLiteral("ok"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLibraryIndexer)
+#include "test_library_indexer.moc"
