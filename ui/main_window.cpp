@@ -1,73 +1,666 @@
 #include "ui/main_window.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QCompleter>
+#include <QDir>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
 #include <QHBoxLayout>
+#include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListView>
-#include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QStackedWidget>
 #include <QStatusBar>
+#include <QStringListModel>
+#include <QTabWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+#include <exception>
 
+#include "core/library/library_store.h"
+#include "core/library/photo_embedder.h"
+#include "core/library/photo_search.h"
+#include "core/model/device.h"
 #include "core/version.h"
+#include "ui/detail_pane.h"
+#include "ui/engine_session.h"
+#include "ui/experiment_panel.h"
+#include "ui/first_run_page.h"
+#include "ui/folders_panel.h"
+#include "ui/index_worker.h"
+#include "ui/model_location_row.h"
+#include "ui/photo_preview.h"
+#include "ui/result_tile_delegate.h"
+#include "ui/results_model.h"
+#include "ui/results_view.h"
+#include "ui/settings_dialog.h"
+#include "ui/thumbnail_provider.h"
 
 namespace abc::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+namespace {
+
+const QStringList kExampleInstructions = {
+    QStringLiteral("what is the animal on the left?"),
+    QStringLiteral("what is the animal on the right?"),
+    QStringLiteral("what is the main object in the photo?"),
+    QStringLiteral("where was this photo taken?"),
+    QStringLiteral("what colour is the car?"),
+};
+
+QString formatDuration(double seconds) {
+    if (seconds < 0)
+        return QObject::tr("unknown");
+    if (seconds < 90)
+        return QObject::tr("%1 s").arg(qRound(seconds));
+    if (seconds < 5400)
+        return QObject::tr("%1 min").arg(qRound(seconds / 60));
+    return QObject::tr("%1 h %2 min").arg(int(seconds / 3600)).arg(int(seconds / 60) % 60);
+}
+
+QString firstDroppedImage(const QMimeData* mime) {
+    if (!mime->hasUrls())
+        return {};
+    for (const QUrl& url : mime->urls()) {
+        if (!url.isLocalFile())
+            continue;
+        const QString path = url.toLocalFile();
+        if (QFileInfo(path).isFile() && !QImageReader::imageFormat(path).isEmpty())
+            return path;
+        if (QFileInfo(path).isFile())
+            return path;  // HEIC and friends: the core decodes them
+    }
+    return {};
+}
+
+SimilarityMatrix toUiMatrix(const abc::SimilarityMatrix& matrix) {
+    SimilarityMatrix out;
+    for (const auto& row : matrix.instructions)
+        out.instructions << QString::fromStdString(row);
+    for (const auto& column : matrix.candidates)
+        out.candidates << QString::fromStdString(column);
+    out.values = QList<float>(matrix.values.begin(), matrix.values.end());
+    return out;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSettings::load()) {
+    qRegisterMetaType<abc::ui::PhotoHits>();
+    qRegisterMetaType<abc::ui::SearchQuery>();
+    qRegisterMetaType<abc::ui::SearchTiming>();
+    qRegisterMetaType<abc::ui::FolderStates>();
+    qRegisterMetaType<abc::IndexProgress>();
+    qRegisterMetaType<abc::IndexSummary>();
+    qRegisterMetaType<std::shared_ptr<abc::ui::EngineSession>>();
+
     setWindowTitle(QStringLiteral("ABC Photos"));
     setObjectName(QStringLiteral("mainWindow"));
+    setAcceptDrops(true);
 
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
-
+    // --- search tab ---
+    auto* searchPage = new QWidget(this);
+    auto* layout = new QVBoxLayout(searchPage);
     auto* queryRow = new QHBoxLayout;
-    searchBar_ = new QLineEdit(central);
+    searchBar_ = new QLineEdit(searchPage);
     searchBar_->setObjectName(QStringLiteral("searchBar"));
-    searchBar_->setPlaceholderText(tr("Describe a photo: \"a dog on the beach\""));
+    searchBar_->setPlaceholderText(tr("Describe a photo: \"a dog on the beach\" (Ctrl+F)"));
     searchBar_->setAccessibleName(tr("Search query"));
+    searchBar_->setToolTip(
+        tr("Plain text, or combine: beach + sunset - people, 2:cat + 0.5:dog, "
+           "image:/path/photo.jpg"));
     searchBar_->setClearButtonEnabled(true);
-    instructionBar_ = new QLineEdit(central);
+    instructionBar_ = new QLineEdit(searchPage);
     instructionBar_->setObjectName(QStringLiteral("instructionBar"));
     instructionBar_->setPlaceholderText(
         tr("Optional instruction: \"what is the animal on the left?\""));
     instructionBar_->setAccessibleName(tr("Instruction"));
     instructionBar_->setClearButtonEnabled(true);
+    instructionHistory_ = new QStringListModel(this);
+    auto* completer = new QCompleter(instructionHistory_, this);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    instructionBar_->setCompleter(completer);
+    auto* searchButton = new QPushButton(tr("Search"), searchPage);
+    searchButton->setObjectName(QStringLiteral("searchButton"));
+    searchButton->setAccessibleName(tr("Run the search"));
     queryRow->addWidget(searchBar_, 3);
     queryRow->addWidget(instructionBar_, 2);
+    queryRow->addWidget(searchButton);
     layout->addLayout(queryRow);
 
-    results_ = new QListView(central);
-    results_->setObjectName(QStringLiteral("resultsView"));
-    results_->setViewMode(QListView::IconMode);
-    results_->setResizeMode(QListView::Adjust);
-    results_->setUniformItemSizes(true);
-    results_->setAccessibleName(tr("Search results"));
-    layout->addWidget(results_, 1);
-    setCentralWidget(central);
+    thumbnails_ = new ThumbnailProvider(256, {}, this);
+    resultsModel_ = new ResultsModel(thumbnails_, this);
+    resultsView_ = new ResultsView(searchPage);
+    resultsView_->setItemDelegate(new ResultTileDelegate(160, resultsView_));
+    resultsView_->setModel(resultsModel_);
+    resultsView_->setDragEnabled(false);
+    resultsView_->setAcceptDrops(false);
+    resultsView_->viewport()->setAcceptDrops(false);
+    layout->addWidget(resultsView_, 1);
 
-    auto* folders = new QDockWidget(tr("Folders"), this);
-    folders->setObjectName(QStringLiteral("foldersDock"));
-    auto* folderList = new QListWidget(folders);
-    folderList->setAccessibleName(tr("Library folders"));
-    folders->setWidget(folderList);
-    addDockWidget(Qt::LeftDockWidgetArea, folders);
+    experiment_ = new ExperimentPanel(this);
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName(QStringLiteral("mainTabs"));
+    tabs_->setAccessibleName(tr("Search or experiment"));
+    tabs_->addTab(searchPage, tr("&Search"));
+    tabs_->addTab(experiment_, tr("E&xperiment"));
+    stack_ = new QStackedWidget(this);
+    stack_->addWidget(tabs_);
+    setCentralWidget(stack_);
 
-    statusLabel_ = new QLabel(tr("No folders in the library yet"), this);
-    statusBar()->addWidget(statusLabel_, 1);
+    auto* foldersDock = new QDockWidget(tr("Folders"), this);
+    foldersDock->setObjectName(QStringLiteral("foldersDock"));
+    folders_ = new FoldersPanel(foldersDock);
+    foldersDock->setWidget(folders_);
+    addDockWidget(Qt::LeftDockWidgetArea, foldersDock);
+    auto* detailDock = new QDockWidget(tr("Photo"), this);
+    detailDock->setObjectName(QStringLiteral("detailDock"));
+    detail_ = new DetailPane(detailDock);
+    detailDock->setWidget(detail_);
+    addDockWidget(Qt::RightDockWidgetArea, detailDock);
 
+    buildStatusBar();
     buildMenus();
-    resize(1100, 720);
+
+    // --- workers: model calls never run on this thread ---
+    searchWorker_ = new SearchWorker;
+    searchWorker_->moveToThread(&searchThread_);
+    connect(&searchThread_, &QThread::finished, searchWorker_, &QObject::deleteLater);
+    connect(searchWorker_, &SearchWorker::finished, this, &MainWindow::onSearchFinished);
+    connect(searchWorker_, &SearchWorker::failed, this, [this](quint64 id, const QString& message) {
+        if (id != searchId_)
+            return;
+        showStatus(tr("Search failed: %1").arg(message));
+        emit searchFailed(message);
+    });
+    connect(searchWorker_, &SearchWorker::folderStatesReady, folders_, &FoldersPanel::setStates);
+    searchThread_.setObjectName(QStringLiteral("search"));
+    searchThread_.start();
+
+    indexWorker_ = new IndexWorker;
+    indexWorker_->moveToThread(&indexThread_);
+    connect(&indexThread_, &QThread::finished, indexWorker_, &QObject::deleteLater);
+    connect(indexWorker_, &IndexWorker::progress, this, &MainWindow::onIndexProgress);
+    connect(indexWorker_, &IndexWorker::finished, this, &MainWindow::onIndexFinished);
+    connect(indexWorker_, &IndexWorker::failed, this, &MainWindow::onIndexFailed);
+    indexThread_.setObjectName(QStringLiteral("indexing"));
+    indexThread_.start();
+
+    // --- interactions ---
+    connect(searchBar_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
+    connect(instructionBar_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
+    connect(searchButton, &QPushButton::clicked, this, &MainWindow::runSearch);
+    connect(resultsView_, &ResultsView::resultsPainted, this, &MainWindow::onResultsPainted);
+    connect(resultsView_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& current) {
+                if (current.isValid()) {
+                    detail_->showHit(resultsModel_->hit(current.row()));
+                } else {
+                    detail_->clear();
+                }
+            });
+    connect(resultsModel_, &QAbstractItemModel::modelReset, detail_, &DetailPane::clear);
+    connect(resultsView_, &ResultsView::previewRequested, this, [this](const QModelIndex& index) {
+        auto* preview = new PhotoPreview(resultsModel_->hit(index.row()).path, this);
+        preview->setAttribute(Qt::WA_DeleteOnClose);
+        preview->open();
+    });
+    connect(resultsView_, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        detail_->showHit(resultsModel_->hit(index.row()));
+    });
+    connect(detail_, &DetailPane::findSimilarRequested, this, &MainWindow::findSimilar);
+    connect(folders_, &FoldersPanel::addRequested, this, &MainWindow::addFolder);
+    connect(folders_, &FoldersPanel::removeRequested, this, &MainWindow::removeFolder);
+    connect(folders_, &FoldersPanel::indexRequested, this, &MainWindow::startIndexing);
+    connect(&modelLoader_, &QFutureWatcher<LoadOutcome>::finished, this, [this] {
+        const LoadOutcome outcome = modelLoader_.result();
+        if (!outcome.error.isEmpty()) {
+            showStatus(tr("The model could not be loaded: %1").arg(outcome.error));
+            return;
+        }
+        setSession(outcome.session);
+    });
+
+    const auto focusSearch = [this] {
+        tabs_->setCurrentIndex(0);
+        searchBar_->setFocus(Qt::ShortcutFocusReason);
+        searchBar_->selectAll();
+    };
+    // "/" only reaches the window when no text field wants the character.
+    for (const QKeySequence& key :
+         {QKeySequence(QKeySequence::Find), QKeySequence(Qt::Key_Slash)}) {
+        auto* shortcut = new QShortcut(key, this);
+        connect(shortcut, &QShortcut::activated, this, focusSearch);
+    }
+
+    instructionHistory_->setStringList(settings_.instructionHistory + kExampleInstructions);
+    setIndexingUi(false);
+    resize(1280, 800);
+    restoreWindowState();
+    showStatus(tr("Starting…"));
+}
+
+MainWindow::~MainWindow() {
+    if (indexWorker_)
+        indexWorker_->cancel();
+    modelLoader_.waitForFinished();
+    searchThread_.quit();
+    indexThread_.quit();
+    searchThread_.wait();
+    indexThread_.wait();
+}
+
+void MainWindow::buildStatusBar() {
+    statusLabel_ = new QLabel(this);
+    statusLabel_->setObjectName(QStringLiteral("statusText"));
+    statusLabel_->setAccessibleName(tr("Status"));
+    statusBar()->addWidget(statusLabel_, 1);
+    progress_ = new QProgressBar(this);
+    progress_->setObjectName(QStringLiteral("indexProgress"));
+    progress_->setAccessibleName(tr("Indexing progress"));
+    progress_->setMaximumWidth(220);
+    statusBar()->addPermanentWidget(progress_);
+    pauseButton_ = new QPushButton(tr("Pause"), this);
+    pauseButton_->setObjectName(QStringLiteral("pauseIndexing"));
+    pauseButton_->setAccessibleName(tr("Pause or resume indexing"));
+    cancelButton_ = new QPushButton(tr("Cancel"), this);
+    cancelButton_->setObjectName(QStringLiteral("cancelIndexing"));
+    cancelButton_->setAccessibleName(tr("Cancel indexing"));
+    statusBar()->addPermanentWidget(pauseButton_);
+    statusBar()->addPermanentWidget(cancelButton_);
+    connect(pauseButton_, &QPushButton::clicked, this, &MainWindow::togglePause);
+    connect(cancelButton_, &QPushButton::clicked, this, &MainWindow::cancelIndexing);
 }
 
 void MainWindow::buildMenus() {
     auto* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    file->addAction(tr("&Add folder…"), QKeySequence(Qt::CTRL | Qt::Key_O), this, [this] {
+        folders_->findChild<QPushButton*>(QStringLiteral("addFolder"))->click();
+    });
+    file->addAction(tr("&Index now"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                    &MainWindow::startIndexing);
+    file->addSeparator();
+    file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, &MainWindow::openSettings);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    auto* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Search"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
+                    [this] { tabs_->setCurrentIndex(0); });
+    view->addAction(tr("&Experiment"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
+                    [this] { tabs_->setCurrentIndex(1); });
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About ABC Photos"), this, [this] {
-        statusLabel_->setText(tr("ABC Photos %1").arg(QString::fromLatin1(kVersion)));
+        QMessageBox::about(this, tr("About ABC Photos"),
+                           tr("ABC Photos %1\nSearch your photos with natural language, steered "
+                              "by instructions (ABC embeddings, arXiv 2503.00329).")
+                               .arg(QString::fromLatin1(kVersion)));
     });
+}
+
+void MainWindow::restoreWindowState() {
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+}
+
+void MainWindow::saveWindowState() {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    saveWindowState();
+    settings_.save();
+    if (indexing_)
+        indexWorker_->cancel();
+    event->accept();
+}
+
+QString MainWindow::statusText() const {
+    return statusLabel_->text();
+}
+
+void MainWindow::showStatus(const QString& text) {
+    statusLabel_->setText(text);
+}
+
+void MainWindow::start() {
+    try {
+        auto library = EngineSession::openLibrary(settings_);
+        setSession(library);
+    } catch (const std::exception& error) {
+        showStatus(tr("The library could not be opened: %1").arg(error.what()));
+        return;
+    }
+    const bool found =
+        checkCheckpoint(settings_.baseModel, CheckpointKind::BaseModel).found &&
+        checkCheckpoint(settings_.pretrainAdapter, CheckpointKind::PretrainAdapter).found;
+    if (found) {
+        loadModelAsync();
+    } else {
+        showFirstRun();
+    }
+}
+
+void MainWindow::showFirstRun() {
+    if (!firstRun_) {
+        firstRun_ = new FirstRunPage(settings_, stack_);
+        stack_->addWidget(firstRun_);
+        connect(firstRun_, &FirstRunPage::modelsChosen, this, [this] {
+            settings_ = firstRun_->settings();
+            settings_.save();
+            stack_->setCurrentWidget(tabs_);
+            loadModelAsync();
+        });
+    }
+    stack_->setCurrentWidget(firstRun_);
+    showStatus(tr("The model was not found: choose where it is"));
+}
+
+void MainWindow::loadModelAsync() {
+    if (!session_ || modelLoader_.isRunning())
+        return;
+    showStatus(tr("Loading the model (%1)…").arg(settings_.baseModel));
+    modelLoader_.setFuture(
+        QtConcurrent::run([library = *session_, settings = settings_]() -> LoadOutcome {
+            try {
+                return {EngineSession::loadModel(library, settings), {}};
+            } catch (const std::exception& error) {
+                return {nullptr, QString::fromUtf8(error.what())};
+            }
+        }));
+}
+
+void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
+    session_ = std::move(session);
+    searchWorker_->setSession(session_);
+    const bool model = session_ && session_->hasModel();
+    if (model) {
+        experiment_->setRunner([session = session_](const QString& image,
+                                                    const QStringList& instructions,
+                                                    const QStringList& candidates) {
+            std::vector<std::string> rows;
+            std::vector<std::string> columns;
+            for (const QString& text : instructions)
+                rows.push_back(text.toStdString());
+            for (const QString& text : candidates)
+                columns.push_back(text.toStdString());
+            return toUiMatrix(compareInstructions(*session->embedder, *session->decoder,
+                                                  image.toStdString(), rows, columns));
+        });
+        const auto indexed = session_->store->photoCount();
+        showStatus(tr("Ready: %n photo(s) in the library", nullptr, static_cast<int>(indexed)));
+    } else {
+        experiment_->setRunner({});
+        if (session_)
+            showStatus(tr("Library open; no model loaded"));
+    }
+    setIndexingUi(indexing_);
+    refreshFolders();
+    emit sessionChanged();
+}
+
+void MainWindow::refreshFolders() {
+    QMetaObject::invokeMethod(searchWorker_, &SearchWorker::refreshFolderStates,
+                              Qt::QueuedConnection);
+}
+
+// --- search ---
+
+void MainWindow::runSearch() {
+    const QString text = searchBar_->text().trimmed();
+    if (text.isEmpty())
+        return;
+    SearchQuery query;
+    query.text = text;
+    query.instruction = instructionBar_->text().trimmed();
+    if (!query.instruction.isEmpty()) {
+        settings_.rememberInstruction(query.instruction);
+        instructionHistory_->setStringList(settings_.instructionHistory + kExampleInstructions);
+    }
+    submit(query);
+}
+
+void MainWindow::searchByExample(const QString& imagePath) {
+    SearchQuery query;
+    query.kind = SearchQuery::Kind::Example;
+    query.path = imagePath;
+    searchBar_->setText(QStringLiteral("image:\"%1\"").arg(imagePath));
+    submit(query);
+}
+
+void MainWindow::findSimilar(const QString& path) {
+    if (path.isEmpty())
+        return;
+    SearchQuery query;
+    query.kind = SearchQuery::Kind::Similar;
+    query.path = path;
+    submit(query);
+}
+
+void MainWindow::submit(SearchQuery query) {
+    tabs_->setCurrentIndex(0);
+    query.topK = topK_;
+    searchClock_.start();
+    const quint64 id = ++searchId_;
+    searchWorker_->supersede(id);
+    showStatus(tr("Searching…"));
+    QMetaObject::invokeMethod(searchWorker_, "run", Qt::QueuedConnection, Q_ARG(quint64, id),
+                              Q_ARG(abc::ui::SearchQuery, query));
+}
+
+void MainWindow::onSearchFinished(quint64 id, const PhotoHits& hits, const SearchTiming& timing) {
+    if (id != searchId_)
+        return;  // an older search finished after a newer one was asked for
+    pendingTiming_ = timing;
+    pendingCount_ = static_cast<int>(hits.size());
+    filledAtNs_ = searchClock_.nsecsElapsed();
+    resultsModel_->setHits(hits);
+    if (!hits.isEmpty())
+        resultsView_->setCurrentIndex(resultsModel_->index(0));
+    resultsView_->scrollToTop();
+    resultsView_->expectPaint();
+    resultsView_->viewport()->update();
+}
+
+void MainWindow::onResultsPainted() {
+    const double totalMs = searchClock_.nsecsElapsed() / 1e6;
+    lastTiming_ = {totalMs, pendingTiming_.embedMs, pendingTiming_.rankMs,
+                   totalMs - filledAtNs_ / 1e6, pendingCount_};
+    showStatus(tr("%n result(s) in %1 ms (query %2 ms, ranking %3 ms)", nullptr, pendingCount_)
+                   .arg(qRound(totalMs))
+                   .arg(qRound(pendingTiming_.embedMs))
+                   .arg(qRound(pendingTiming_.rankMs)));
+    emit resultsShown(searchId_, pendingCount_);
+}
+
+// --- folders and indexing ---
+
+void MainWindow::addFolder(const QString& folder) {
+    if (!session_)
+        return;
+    try {
+        session_->store->addFolder(
+            QDir::cleanPath(QFileInfo(folder).absoluteFilePath()).toStdString());
+    } catch (const std::exception& error) {
+        showStatus(tr("The folder could not be added: %1").arg(error.what()));
+        return;
+    }
+    refreshFolders();
+    startIndexing();
+}
+
+void MainWindow::removeFolder(const QString& folder) {
+    if (!session_ || indexing_)
+        return;
+    try {
+        const auto removed = session_->store->forgetFolder(folder.toStdString());
+        showStatus(tr("Removed %1 (%n photo(s) forgotten; the files are untouched)", nullptr,
+                      static_cast<int>(removed))
+                       .arg(folder));
+    } catch (const std::exception& error) {
+        showStatus(tr("The folder could not be removed: %1").arg(error.what()));
+    }
+    refreshFolders();
+}
+
+void MainWindow::startIndexing() {
+    if (indexing_ || !session_ || !session_->hasModel()) {
+        if (session_ && !session_->hasModel())
+            showStatus(tr("Load a model before indexing"));
+        return;
+    }
+    QStringList roots;
+    for (const std::string& folder : session_->store->folders()) {
+        roots << QString::fromStdString(folder);
+    }
+    if (roots.isEmpty()) {
+        showStatus(tr("Add a folder of photos first"));
+        return;
+    }
+    paused_ = false;
+    setIndexingUi(true);
+    progress_->setRange(0, 0);
+    showStatus(tr("Looking for photos…"));
+    QMetaObject::invokeMethod(indexWorker_, "run", Qt::QueuedConnection,
+                              Q_ARG(std::shared_ptr<abc::ui::EngineSession>, session_),
+                              Q_ARG(QStringList, roots));
+}
+
+void MainWindow::togglePause() {
+    if (!indexing_)
+        return;
+    paused_ = !paused_;
+    if (paused_) {
+        indexWorker_->pause();
+    } else {
+        indexWorker_->resume();
+    }
+    pauseButton_->setText(paused_ ? tr("Resume") : tr("Pause"));
+    showStatus(paused_ ? tr("Indexing paused (the current batch finishes first)")
+                       : tr("Indexing resumed"));
+}
+
+void MainWindow::cancelIndexing() {
+    if (!indexing_)
+        return;
+    indexWorker_->cancel();
+    showStatus(tr("Cancelling: the current batch is saved first…"));
+}
+
+void MainWindow::setIndexingUi(bool running) {
+    indexing_ = running;
+    progress_->setVisible(running);
+    pauseButton_->setVisible(running);
+    cancelButton_->setVisible(running);
+    pauseButton_->setText(tr("Pause"));
+    folders_->setIndexingEnabled(!running && session_ && session_->hasModel());
+}
+
+void MainWindow::onIndexProgress(const abc::IndexProgress& step) {
+    QString phase;
+    switch (step.phase) {
+        case IndexProgress::Phase::Scanning:
+            phase = tr("Looking for photos");
+            break;
+        case IndexProgress::Phase::Hashing:
+            phase = tr("Reading new photos");
+            break;
+        case IndexProgress::Phase::Embedding:
+            phase = tr("Understanding photos");
+            break;
+        case IndexProgress::Phase::Finished:
+            phase = tr("Finishing");
+            break;
+    }
+    if (step.total > 0) {
+        progress_->setRange(0, static_cast<int>(step.total));
+        progress_->setValue(static_cast<int>(step.done));
+    } else {
+        progress_->setRange(0, 0);
+    }
+    QString text = tr("%1: %2 of %3").arg(phase).arg(step.done).arg(step.total);
+    if (step.photosPerSecond > 0)
+        text += tr(" · %1 photos/s").arg(step.photosPerSecond, 0, 'f', 2);
+    if (step.etaSeconds >= 0)
+        text += tr(" · about %1 left").arg(formatDuration(step.etaSeconds));
+    if (step.failed > 0)
+        text += tr(" · %n could not be read", nullptr, static_cast<int>(step.failed));
+    if (step.paused)
+        text += tr(" · paused");
+    showStatus(text);
+}
+
+void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
+    setIndexingUi(false);
+    if (summary.embedded > 0 && summary.seconds > 0 && !summary.cancelled) {
+        settings_.measuredSecondsPerToken =
+            summary.seconds / static_cast<double>(summary.embedded) / (settings_.imageTokens + 25);
+    }
+    showStatus(summary.cancelled
+                   ? tr("Indexing cancelled: %n photo(s) embedded and kept", nullptr,
+                        static_cast<int>(summary.embedded))
+                   : tr("Indexed: %1 new, %2 changed, %3 removed, %4 could not be read (%5)")
+                         .arg(summary.added)
+                         .arg(summary.changed)
+                         .arg(summary.removed)
+                         .arg(summary.failed)
+                         .arg(formatDuration(summary.seconds)));
+    refreshFolders();
+    emit indexingFinished(summary.cancelled);
+}
+
+void MainWindow::onIndexFailed(const QString& message) {
+    setIndexingUi(false);
+    showStatus(tr("Indexing failed: %1").arg(message));
+    refreshFolders();
+    emit indexingFinished(true);
+}
+
+void MainWindow::openSettings() {
+    SettingsDialog dialog(settings_, runtimeInfo(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const AppSettings chosen = dialog.settings();
+    const bool reload =
+        chosen.baseModel != settings_.baseModel ||
+        chosen.pretrainAdapter != settings_.pretrainAdapter ||
+        chosen.instructAdapter != settings_.instructAdapter || chosen.device != settings_.device ||
+        chosen.precision != settings_.precision || chosen.imageTokens != settings_.imageTokens;
+    settings_ = chosen;
+    settings_.save();
+    if (reload && !indexing_)
+        start();
+}
+
+// --- drag and drop: an image dropped on the window searches by example ---
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (!firstDroppedImage(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QString path = firstDroppedImage(event->mimeData());
+    if (path.isEmpty())
+        return;
+    event->acceptProposedAction();
+    searchByExample(path);
 }
 
 }  // namespace abc::ui

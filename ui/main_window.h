@@ -1,31 +1,160 @@
 #pragma once
 
+#include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <QMainWindow>
+#include <QThread>
+#include <memory>
 
-class QLineEdit;
-class QListView;
+#include "ui/app_settings.h"
+#include "ui/search_worker.h"
+
 class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
+class QStringListModel;
+class QTabWidget;
+
+namespace abc {
+struct IndexProgress;
+struct IndexSummary;
+}  // namespace abc
 
 namespace abc::ui {
 
-// The window a person opens every day: folders on the left, the search bar on top, results
-// as a grid in the middle.
+class DetailPane;
+struct EngineSession;
+class ExperimentPanel;
+class FirstRunPage;
+class FoldersPanel;
+class IndexWorker;
+class ResultsModel;
+class ResultsView;
+class ThumbnailProvider;
+
+// The window a person opens every day: folders on the left, the search bar on top, results as
+// a grid in the middle, the selected photo on the right, and the instruction experiment in a
+// second tab. Every model call runs on one of two worker threads (search, indexing); the GUI
+// thread only paints and routes.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
   public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens the library and loads the model the settings name in the background, or shows the
+    // first-run page when the model cannot be found.
+    void start();
+    // Uses an already opened library and model (what start() ends with; tests inject one).
+    void setSession(std::shared_ptr<EngineSession> session);
+    std::shared_ptr<EngineSession> session() const { return session_; }
 
     QLineEdit* searchBar() const { return searchBar_; }
     QLineEdit* instructionBar() const { return instructionBar_; }
+    ResultsView* resultsView() const { return resultsView_; }
+    ResultsModel* resultsModel() const { return resultsModel_; }
+    DetailPane* detailPane() const { return detail_; }
+    FoldersPanel* foldersPanel() const { return folders_; }
+    ExperimentPanel* experimentPanel() const { return experiment_; }
+    ThumbnailProvider* thumbnails() const { return thumbnails_; }
+    QTabWidget* tabs() const { return tabs_; }
+    QString statusText() const;
+    const AppSettings& settings() const { return settings_; }
+    bool isIndexing() const { return indexing_; }
+    // Where the time of the last search went; totalMs runs from Enter to the first paint.
+    struct Timing {
+        double totalMs = 0.0;
+        double embedMs = 0.0;
+        double rankMs = 0.0;
+        double fillMs = 0.0;  // model reset + layout + first paint of the grid
+        int results = 0;
+    };
+    const Timing& lastTiming() const { return lastTiming_; }
+    int topK() const { return topK_; }
+    void setTopK(int topK) { topK_ = topK; }
+
+  public slots:
+    void runSearch();
+    void searchByExample(const QString& imagePath);
+    void findSimilar(const QString& path);
+    void addFolder(const QString& folder);
+    void removeFolder(const QString& folder);
+    void startIndexing();
+    void togglePause();
+    void cancelIndexing();
+    void openSettings();
+
+  signals:
+    void sessionChanged();
+    void resultsShown(quint64 searchId, int count);  // after the grid painted them
+    void searchFailed(const QString& message);
+    void indexingFinished(bool cancelled);
+
+  protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
   private:
     void buildMenus();
+    void buildStatusBar();
+    void restoreWindowState();
+    void saveWindowState();
+    void submit(SearchQuery query);
+    void onSearchFinished(quint64 id, const PhotoHits& hits, const SearchTiming& timing);
+    void onResultsPainted();
+    void onIndexProgress(const abc::IndexProgress& progress);
+    void onIndexFinished(const abc::IndexSummary& summary);
+    void onIndexFailed(const QString& message);
+    void setIndexingUi(bool running);
+    void loadModelAsync();
+    void showFirstRun();
+    void showStatus(const QString& text);
+    void refreshFolders();
 
+    AppSettings settings_;
+    std::shared_ptr<EngineSession> session_;
+    int topK_ = 1000;
+
+    QStackedWidget* stack_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    FirstRunPage* firstRun_ = nullptr;
     QLineEdit* searchBar_ = nullptr;
     QLineEdit* instructionBar_ = nullptr;
-    QListView* results_ = nullptr;
+    QStringListModel* instructionHistory_ = nullptr;
+    ThumbnailProvider* thumbnails_ = nullptr;
+    ResultsModel* resultsModel_ = nullptr;
+    ResultsView* resultsView_ = nullptr;
+    DetailPane* detail_ = nullptr;
+    FoldersPanel* folders_ = nullptr;
+    ExperimentPanel* experiment_ = nullptr;
     QLabel* statusLabel_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QPushButton* pauseButton_ = nullptr;
+    QPushButton* cancelButton_ = nullptr;
+
+    QThread searchThread_;
+    SearchWorker* searchWorker_ = nullptr;
+    QThread indexThread_;
+    IndexWorker* indexWorker_ = nullptr;
+    bool indexing_ = false;
+    bool paused_ = false;
+
+    quint64 searchId_ = 0;
+    QElapsedTimer searchClock_;
+    SearchTiming pendingTiming_;
+    qint64 filledAtNs_ = 0;
+    int pendingCount_ = 0;
+    Timing lastTiming_;
+
+    struct LoadOutcome {
+        std::shared_ptr<EngineSession> session;
+        QString error;
+    };
+    QFutureWatcher<LoadOutcome> modelLoader_;
 };
 
 }  // namespace abc::ui

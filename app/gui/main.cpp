@@ -12,5 +12,7 @@ int main(int argc, char** argv) {
 
     abc::ui::MainWindow window;
     window.show();
+    // Opens the library, then loads the model in the background or shows the first-run page.
+    window.start();
     return QApplication::exec();
 }

@@ -1,0 +1,135 @@
+#include "ui/detail_pane.h"
+
+#include <QClipboard>
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QDateTime>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QGuiApplication>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include "ui/photo_preview.h"
+
+namespace abc::ui {
+
+DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("detailPane"));
+    setAccessibleName(tr("Photo details"));
+    auto* layout = new QVBoxLayout(this);
+    preview_ = new QLabel(this);
+    preview_->setObjectName(QStringLiteral("detailPreview"));
+    preview_->setAccessibleName(tr("Large preview"));
+    preview_->setAlignment(Qt::AlignCenter);
+    preview_->setMinimumSize(260, 200);
+    layout->addWidget(preview_, 1);
+    name_ = new QLabel(this);
+    QFont bold = name_->font();
+    bold.setBold(true);
+    name_->setFont(bold);
+    name_->setWordWrap(true);
+    name_->setAccessibleName(tr("File name"));
+    layout->addWidget(name_);
+    info_ = new QLabel(this);
+    info_->setObjectName(QStringLiteral("detailInfo"));
+    info_->setWordWrap(true);
+    info_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    info_->setAccessibleName(tr("Path, size, date and score"));
+    layout->addWidget(info_);
+
+    auto* buttons = new QGridLayout;
+    const auto addAction = [&](const QString& text, const QString& name, int row, int column,
+                               auto slot) {
+        auto* button = new QPushButton(text, this);
+        button->setObjectName(name);
+        button->setAccessibleName(QString(text).remove(QLatin1Char('&')));
+        connect(button, &QPushButton::clicked, this, slot);
+        buttons->addWidget(button, row, column);
+        actions_ << button;
+    };
+    addAction(tr("Find &similar"), QStringLiteral("findSimilar"), 0, 0,
+              [this] { emit findSimilarRequested(path_); });
+    addAction(tr("&Open"), QStringLiteral("openPhoto"), 0, 1,
+              &DetailPane::openWithDefaultApplication);
+    addAction(tr("Show in &folder"), QStringLiteral("revealPhoto"), 1, 0,
+              &DetailPane::revealInFileManager);
+    addAction(tr("Copy &path"), QStringLiteral("copyPath"), 1, 1, &DetailPane::copyPath);
+    layout->addLayout(buttons);
+
+    connect(&watcher_, &QFutureWatcher<QImage>::finished, this, [this] {
+        const QImage image = watcher_.result();
+        if (image.isNull()) {
+            preview_->setText(tr("This photo cannot be shown"));
+        } else {
+            preview_->setPixmap(QPixmap::fromImage(image));
+        }
+    });
+    clear();
+}
+
+DetailPane::~DetailPane() {
+    watcher_.waitForFinished();
+}
+
+void DetailPane::clear() {
+    path_.clear();
+    preview_->setPixmap({});
+    preview_->setText(tr("Select a photo to see it here"));
+    name_->clear();
+    info_->clear();
+    for (auto* button : actions_)
+        button->setEnabled(false);
+}
+
+void DetailPane::showHit(const PhotoHit& hit) {
+    path_ = hit.path;
+    const QFileInfo file(hit.path);
+    name_->setText(file.fileName());
+    const QLocale locale;
+    info_->setText(tr("%1\n%2 · modified %3\nscore %4")
+                       .arg(QDir::toNativeSeparators(file.absoluteFilePath()),
+                            locale.formattedDataSize(file.size()),
+                            locale.toString(file.lastModified(), QLocale::ShortFormat))
+                       .arg(hit.score, 0, 'f', 4));
+    preview_->setText(tr("Loading…"));
+    for (auto* button : actions_)
+        button->setEnabled(true);
+    watcher_.setFuture(loadPreviewAsync(hit.path, 520));
+}
+
+QString DetailPane::infoText() const {
+    return info_->text();
+}
+
+void DetailPane::openWithDefaultApplication() {
+    if (!path_.isEmpty())
+        QDesktopServices::openUrl(QUrl::fromLocalFile(path_));
+}
+
+void DetailPane::revealInFileManager() {
+    if (path_.isEmpty())
+        return;
+    // The freedesktop file-manager interface selects the file itself; without it, the folder.
+    QDBusMessage call = QDBusMessage::createMethodCall(
+        QStringLiteral("org.freedesktop.FileManager1"),
+        QStringLiteral("/org/freedesktop/FileManager1"),
+        QStringLiteral("org.freedesktop.FileManager1"), QStringLiteral("ShowItems"));
+    call << QStringList{QUrl::fromLocalFile(path_).toString()} << QString();
+    const QDBusMessage reply = QDBusConnection::sessionBus().call(call, QDBus::Block, 1500);
+    if (reply.type() != QDBusMessage::ReplyMessage) {
+        QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path_).absolutePath()));
+    }
+}
+
+void DetailPane::copyPath() {
+    if (!path_.isEmpty())
+        QGuiApplication::clipboard()->setText(path_);
+}
+
+}  // namespace abc::ui

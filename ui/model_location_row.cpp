@@ -1,0 +1,96 @@
+#include "ui/model_location_row.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <exception>
+
+#include "core/hub/model_resolver.h"
+
+namespace abc::ui {
+
+CheckpointCheck checkCheckpoint(const QString& folderOrHubId, CheckpointKind kind) {
+    CheckpointCheck check;
+    if (folderOrHubId.trimmed().isEmpty()) {
+        check.detail = kind == CheckpointKind::InstructAdapter
+                           ? QObject::tr("Not set: instructions will be unavailable")
+                           : QObject::tr("Not set");
+        return check;
+    }
+    try {
+        const ResolvedModel resolved = resolveModel(folderOrHubId.trimmed().toStdString());
+        check.folder = QString::fromStdString(resolved.folder.string());
+    } catch (const std::exception& error) {
+        check.detail = QString::fromUtf8(error.what());
+        return check;
+    }
+    const QDir folder(check.folder);
+    const QStringList needed =
+        kind == CheckpointKind::BaseModel
+            ? QStringList{QStringLiteral("config.json"), QStringLiteral("tokenizer.json")}
+            : QStringList{QStringLiteral("adapter_config.json"),
+                          QStringLiteral("adapter_model.safetensors")};
+    for (const QString& file : needed) {
+        if (!folder.exists(file)) {
+            check.detail = QObject::tr("%1 has no %2").arg(check.folder, file);
+            return check;
+        }
+    }
+    check.found = true;
+    check.detail = QObject::tr("Found in %1").arg(check.folder);
+    return check;
+}
+
+ModelLocationRow::ModelLocationRow(CheckpointKind kind, const QString& title, QWidget* parent)
+    : QWidget(parent), kind_(kind), title_(title) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* row = new QHBoxLayout;
+    edit_ = new QLineEdit(this);
+    edit_->setAccessibleName(title);
+    edit_->setPlaceholderText(tr("A local folder or a Hugging Face id (owner/name)"));
+    auto* browse = new QPushButton(tr("Choose folder…"), this);
+    browse->setAccessibleName(tr("Choose the folder of %1").arg(title));
+    row->addWidget(edit_, 1);
+    row->addWidget(browse);
+    layout->addLayout(row);
+    status_ = new QLabel(this);
+    status_->setWordWrap(true);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    status_->setAccessibleName(tr("Status of %1").arg(title));
+    layout->addWidget(status_);
+
+    connect(edit_, &QLineEdit::textChanged, this, &ModelLocationRow::recheck);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, title_, edit_->text());
+        if (!folder.isEmpty())
+            edit_->setText(folder);
+    });
+    recheck();
+}
+
+QString ModelLocationRow::text() const {
+    return edit_->text().trimmed();
+}
+
+void ModelLocationRow::setText(const QString& text) {
+    edit_->setText(text);
+}
+
+void ModelLocationRow::recheck() {
+    check_ = checkCheckpoint(edit_->text(), kind_);
+    const QString mark = check_.found ? QStringLiteral("✔ ") : QStringLiteral("✘ ");
+    status_->setText(mark + check_.detail);
+    QPalette palette = status_->palette();
+    palette.setColor(QPalette::WindowText,
+                     check_.found ? QColor(0x2e, 0x8b, 0x57) : QColor(0xc0, 0x39, 0x2b));
+    status_->setPalette(palette);
+    emit changed();
+}
+
+}  // namespace abc::ui

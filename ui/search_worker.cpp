@@ -1,0 +1,134 @@
+#include "ui/search_worker.h"
+
+#include <QElapsedTimer>
+#include <exception>
+
+#include "core/io/error.h"
+#include "core/library/combined_query.h"
+#include "core/library/library_store.h"
+#include "core/library/photo_embedder.h"
+#include "core/library/photo_search.h"
+#include "ui/engine_session.h"
+
+namespace abc::ui {
+
+namespace {
+
+PhotoHits toHits(const std::vector<SearchResult>& results) {
+    PhotoHits hits;
+    hits.reserve(static_cast<qsizetype>(results.size()));
+    for (const SearchResult& result : results) {
+        hits.append({QString::fromStdString(result.path), result.score});
+    }
+    return hits;
+}
+
+double elapsedMs(const QElapsedTimer& timer) {
+    return timer.nsecsElapsed() / 1e6;
+}
+
+}  // namespace
+
+void SearchWorker::setSession(std::shared_ptr<EngineSession> session) {
+    std::lock_guard lock(mutex_);
+    session_ = std::move(session);
+}
+
+std::shared_ptr<EngineSession> SearchWorker::session() const {
+    std::lock_guard lock(mutex_);
+    return session_;
+}
+
+void SearchWorker::run(quint64 id, const SearchQuery& query) {
+    if (id < latest_)
+        return;  // the person already asked for something else
+    const auto current = session();
+    if (!current || !current->search) {
+        emit failed(id, tr("No model is loaded yet"));
+        return;
+    }
+    PhotoSearch& search = *current->search;
+    SearchTiming timing;
+    QElapsedTimer timer;
+    try {
+        std::vector<SearchResult> results;
+        const auto topK = static_cast<std::size_t>(std::max(1, query.topK));
+        switch (query.kind) {
+            case SearchQuery::Kind::Text:
+                if (query.instruction.trimmed().isEmpty()) {
+                    // Split so the model's share of the time is known: the query vector, then
+                    // the ranking alone.
+                    timer.start();
+                    const auto vector =
+                        search.queryVector(parseCombinedQuery(query.text.toStdString()));
+                    timing.embedMs = elapsedMs(timer);
+                    timer.start();
+                    results = search.searchByVector(vector, {}, topK);
+                    timing.rankMs = elapsedMs(timer);
+                } else {
+                    SearchRequest request;
+                    request.query = query.text.toStdString();
+                    request.instruction = query.instruction.trimmed().toStdString();
+                    request.topK = topK;
+                    timer.start();
+                    results = search.search(request);
+                    timing.embedMs = elapsedMs(timer);  // dominated by instructed embeddings
+                }
+                break;
+            case SearchQuery::Kind::Example:
+                timer.start();
+                results = search.searchByExample(query.path.toStdString(), {}, topK);
+                timing.embedMs = elapsedMs(timer);
+                break;
+            case SearchQuery::Kind::Similar: {
+                timer.start();
+                const auto file = current->store->fileByPath(query.path.toStdString());
+                results = file ? search.searchSimilar(file->second, {}, topK)
+                               : search.searchByExample(query.path.toStdString(), {}, topK);
+                timing.rankMs = elapsedMs(timer);
+                break;
+            }
+        }
+        emit finished(id, toHits(results), timing);
+    } catch (const std::exception& error) {
+        emit failed(id, QString::fromUtf8(error.what()));
+    }
+}
+
+void SearchWorker::refreshFolderStates() {
+    const auto current = session();
+    if (!current)
+        return;
+    FolderStates states;
+    try {
+        LibraryStore& store = *current->store;
+        std::optional<std::int64_t> model;
+        if (current->embedder)
+            model = store.findModel(current->embedder->fingerprint());
+        const auto failures = store.failures();
+        for (const std::string& folder : store.folders()) {
+            FolderState state;
+            state.folder = QString::fromStdString(folder);
+            const auto files = store.filesUnder(folder);
+            state.files = static_cast<int>(files.size());
+            if (model) {
+                for (const auto& [file, photo] : files) {
+                    if (store.hasVector(photo, *model, ""))
+                        ++state.indexed;
+                }
+            }
+            const std::string prefix = folder.ends_with('/') ? folder : folder + '/';
+            for (const IndexFailure& failure : failures) {
+                if (failure.path.starts_with(prefix))
+                    ++state.failed;
+            }
+            states.append(state);
+        }
+    } catch (const std::exception&) {
+        // A library another process is migrating: keep the states shown until the next try.
+        return;
+    }
+    emit folderStatesReady(states);
+}
+
+}  // namespace abc::ui

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QObject>
+#include <QStringList>
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include "ui/photo_hit.h"
+
+namespace abc::ui {
+
+struct EngineSession;
+
+// What the window asks for; a value so it crosses threads by copy.
+struct SearchQuery {
+    enum class Kind { Text, Example, Similar };
+    Kind kind = Kind::Text;
+    QString text;         // combined-query syntax (Text)
+    QString instruction;  // non-empty: instruction mode (Text)
+    QString path;         // the example image (Example) or the indexed photo (Similar)
+    int topK = 1000;
+};
+
+// Where the time of one search went, for the status bar and the benchmark.
+struct SearchTiming {
+    double embedMs = 0.0;  // the model: query text or example image
+    double rankMs = 0.0;   // scoring the library, filtering, paths
+};
+
+struct FolderState {
+    QString folder;
+    int files = 0;
+    int indexed = 0;  // with a vector of the current model
+    int failed = 0;
+};
+using FolderStates = QList<FolderState>;
+
+// Runs searches on its own thread: the model call for the query and the ranking never touch
+// the GUI thread. Requests are numbered; one superseded before it starts is skipped.
+class SearchWorker : public QObject {
+    Q_OBJECT
+
+  public:
+    void setSession(std::shared_ptr<EngineSession> session);
+    // Called on the GUI thread before queueing `id`, so older queued requests can be skipped.
+    void supersede(quint64 id) { latest_ = id; }
+
+  public slots:
+    void run(quint64 id, const abc::ui::SearchQuery& query);
+    void refreshFolderStates();
+
+  signals:
+    void finished(quint64 id, const abc::ui::PhotoHits& hits, const abc::ui::SearchTiming& timing);
+    void failed(quint64 id, const QString& message);
+    void folderStatesReady(const abc::ui::FolderStates& states);
+
+  private:
+    std::shared_ptr<EngineSession> session() const;
+
+    mutable std::mutex mutex_;
+    std::shared_ptr<EngineSession> session_;
+    std::atomic<quint64> latest_{0};
+};
+
+}  // namespace abc::ui
+
+Q_DECLARE_METATYPE(abc::ui::SearchQuery)
+Q_DECLARE_METATYPE(abc::ui::SearchTiming)
+Q_DECLARE_METATYPE(abc::ui::FolderState)
+Q_DECLARE_METATYPE(abc::ui::FolderStates)

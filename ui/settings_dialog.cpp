@@ -1,0 +1,165 @@
+#include "ui/settings_dialog.h"
+
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QRadioButton>
+#include <QVBoxLayout>
+
+#include "ui/model_location_row.h"
+
+namespace abc::ui {
+
+namespace {
+
+QString formatBytes(std::int64_t bytes) {
+    return QStringLiteral("%1 GB").arg(static_cast<double>(bytes) / 1e9, 0, 'f', 1);
+}
+
+QString formatSeconds(double seconds) {
+    if (seconds < 1.0)
+        return QObject::tr("%1 ms").arg(qRound(seconds * 1000));
+    if (seconds < 120.0)
+        return QObject::tr("%1 s").arg(seconds, 0, 'f', 1);
+    return QObject::tr("%1 min").arg(seconds / 60.0, 0, 'f', 1);
+}
+
+}  // namespace
+
+SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime, QWidget* parent)
+    : QDialog(parent), original_(settings), runtime_(std::move(runtime)) {
+    setWindowTitle(tr("Settings"));
+    setObjectName(QStringLiteral("settingsDialog"));
+    setAccessibleName(tr("Model and performance settings"));
+
+    auto* models = new QGroupBox(tr("Model"), this);
+    auto* modelForm = new QFormLayout(models);
+    base_ = new ModelLocationRow(CheckpointKind::BaseModel, tr("Base model"), models);
+    pretrain_ =
+        new ModelLocationRow(CheckpointKind::PretrainAdapter, tr("ABC pretrain adapter"), models);
+    instruct_ =
+        new ModelLocationRow(CheckpointKind::InstructAdapter, tr("ABC instruct adapter"), models);
+    base_->setText(settings.baseModel);
+    pretrain_->setText(settings.pretrainAdapter);
+    instruct_->setText(settings.instructAdapter);
+    modelForm->addRow(tr("Base model"), base_);
+    modelForm->addRow(tr("Pretrain adapter"), pretrain_);
+    modelForm->addRow(tr("Instruct adapter"), instruct_);
+
+    auto* compute = new QGroupBox(tr("Computation"), this);
+    auto* computeForm = new QFormLayout(compute);
+    device_ = new QComboBox(compute);
+    device_->setObjectName(QStringLiteral("deviceChoice"));
+    device_->setAccessibleName(tr("Device"));
+    int selected = 0;
+    for (const ComputeDevice& device : runtime_.devices) {
+        QString label;
+        if (device.id == "cpu") {
+            label = tr("CPU (%1 threads)").arg(runtime_.cpuThreads);
+        } else {
+            label = tr("%1: %2, %3")
+                        .arg(QString::fromStdString(device.id), QString::fromStdString(device.name),
+                             formatBytes(device.memoryBytes));
+        }
+        device_->addItem(label, QString::fromStdString(device.id));
+        const bool preferred = settings.device.isEmpty()
+                                   ? device.id != "cpu" && selected == 0
+                                   : settings.device.toStdString() == device.id;
+        if (preferred)
+            selected = device_->count() - 1;
+    }
+    device_->setCurrentIndex(selected);
+    computeForm->addRow(tr("&Device"), device_);
+    precision_ = new QComboBox(compute);
+    precision_->setObjectName(QStringLiteral("precisionChoice"));
+    precision_->setAccessibleName(tr("Precision"));
+    precision_->addItem(tr("Automatic (float32 on the CPU, bfloat16 on CUDA)"),
+                        QStringLiteral("auto"));
+    precision_->addItem(tr("float32 (exact, twice the memory)"), QStringLiteral("float32"));
+    precision_->addItem(tr("bfloat16 (as ABC runs)"), QStringLiteral("bfloat16"));
+    precision_->setCurrentIndex(qMax(0, precision_->findData(settings.precision)));
+    computeForm->addRow(tr("&Precision"), precision_);
+    auto* torch =
+        new QLabel(tr("libtorch %1, CUDA %2")
+                       .arg(QString::fromStdString(runtime_.torchVersion),
+                            runtime_.cudaAvailable ? tr("available") : tr("not available")),
+                   compute);
+    torch->setAccessibleName(tr("Runtime"));
+    computeForm->addRow(tr("Runtime"), torch);
+
+    auto* detail = new QGroupBox(tr("Image detail (tokens per photo)"), this);
+    auto* detailLayout = new QVBoxLayout(detail);
+    budget_ = new QButtonGroup(this);
+    for (const TokenBudgetPreset& preset : kTokenBudgetPresets) {
+        auto* button = new QRadioButton(detail);
+        button->setObjectName(QStringLiteral("budget_") + QLatin1String(preset.key));
+        budget_->addButton(button, preset.tokens);
+        budgetButtons_ << button;
+        detailLayout->addWidget(button);
+        if (preset.tokens == settings.imageTokens)
+            button->setChecked(true);
+    }
+    if (!budget_->checkedButton())
+        budgetButtons_[1]->setChecked(true);
+    auto* note = new QLabel(tr("Changing the detail re-embeds the library the next time it is "
+                               "indexed; searches only compare vectors made with the same "
+                               "settings."),
+                            detail);
+    note->setWordWrap(true);
+    detailLayout->addWidget(note);
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(device_, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateEstimates);
+    connect(precision_, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateEstimates);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(models);
+    layout->addWidget(compute);
+    layout->addWidget(detail);
+    layout->addWidget(buttons);
+    updateEstimates();
+    resize(720, sizeHint().height());
+}
+
+double SettingsDialog::assumedFlopsPerSecond() const {
+    const bool cpu = device_->currentData().toString() == QStringLiteral("cpu");
+    if (cpu)
+        return std::max(1, runtime_.cpuThreads) * 25e9;  // float32, AVX2/AVX-512 GEMM
+    const bool fp32 = precision_->currentData().toString() == QStringLiteral("float32");
+    return fp32 ? 40e12 : 150e12;  // sustained, a data-centre GPU; consumer cards are slower
+}
+
+void SettingsDialog::updateEstimates() {
+    const bool measured = original_.measuredSecondsPerToken > 0.0 &&
+                          device_->currentData().toString() == original_.device;
+    for (int i = 0; i < budgetButtons_.size(); ++i) {
+        const TokenBudgetPreset& preset = kTokenBudgetPresets[i];
+        const double seconds =
+            measured ? original_.measuredSecondsPerToken * (preset.tokens + 25)
+                     : estimatedSecondsPerPhoto(preset.tokens, assumedFlopsPerSecond());
+        budgetButtons_[i]->setText(tr("%1: up to %2 tokens, about %3 per photo%4")
+                                       .arg(tr(preset.label))
+                                       .arg(preset.tokens)
+                                       .arg(formatSeconds(seconds))
+                                       .arg(measured ? tr(" (measured)") : tr(" (estimate)")));
+        budgetButtons_[i]->setAccessibleName(budgetButtons_[i]->text());
+    }
+}
+
+AppSettings SettingsDialog::settings() const {
+    AppSettings out = original_;
+    out.baseModel = base_->text();
+    out.pretrainAdapter = pretrain_->text();
+    out.instructAdapter = instruct_->text();
+    out.device = device_->currentData().toString();
+    out.precision = precision_->currentData().toString();
+    out.imageTokens = budget_->checkedId();
+    return out;
+}
+
+}  // namespace abc::ui

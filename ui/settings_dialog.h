@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QDialog>
+
+#include "core/model/device.h"
+#include "ui/app_settings.h"
+
+class QButtonGroup;
+class QComboBox;
+class QLabel;
+class QRadioButton;
+
+namespace abc::ui {
+
+class ModelLocationRow;
+
+// Model and performance settings: where the three checkpoints are, which device and precision
+// run them, and how many image tokens a photo gets.
+class SettingsDialog : public QDialog {
+    Q_OBJECT
+
+  public:
+    SettingsDialog(const AppSettings& settings, RuntimeInfo runtime, QWidget* parent = nullptr);
+
+    // The settings as edited (unchanged fields kept from the input).
+    AppSettings settings() const;
+
+  private:
+    void updateEstimates();
+    double assumedFlopsPerSecond() const;
+
+    AppSettings original_;
+    RuntimeInfo runtime_;
+    ModelLocationRow* base_ = nullptr;
+    ModelLocationRow* pretrain_ = nullptr;
+    ModelLocationRow* instruct_ = nullptr;
+    QComboBox* device_ = nullptr;
+    QComboBox* precision_ = nullptr;
+    QButtonGroup* budget_ = nullptr;
+    QList<QRadioButton*> budgetButtons_;
+};
+
+}  // namespace abc::ui
