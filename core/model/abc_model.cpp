@@ -11,7 +11,7 @@
 #include "core/model/checkpoint_reader.h"
 #include "core/model/lora_adapter.h"
 #include "core/model/model_weights.h"
-#include "core/model/position_ids.h"
+#include "core/text/positions.h"
 
 #if __has_include(<c10/cuda/CUDAFunctions.h>)
 #include <c10/cuda/CUDAFunctions.h>
@@ -167,7 +167,7 @@ std::vector<float> AbcModel::embed(const std::vector<std::int64_t>& inputIds,
         imageTokens += id == config.tokens.imageToken;
     }
     const std::int64_t merge = config.vision.spatialMergeSize;
-    std::vector<ImageGrid> grids;
+    std::vector<GridThw> grids;
     std::int64_t expectedTokens = 0;
     std::int64_t totalRows = 0;
     for (std::size_t i = 0; i < images.size(); ++i) {
@@ -230,11 +230,15 @@ std::vector<float> AbcModel::embed(const std::vector<std::int64_t>& inputIds,
         }
         lap(times ? &times->vision : nullptr);
     }
+    // Positions come from the text front-end (core/text/positions.h), the one
+    // implementation of both modes.
     const PositionIds positionValues =
         m.positions == PositionMode::Sequential
             ? sequentialPositions(length)
-            : mropePositions(inputIds, grids, config.tokens.imageToken, merge);
-    const at::Tensor positions = at::tensor(positionValues, at::kLong).view({3, length});
+            : mropePositions(
+                  inputIds, grids,
+                  MropeTokens{config.tokens.imageToken, config.tokens.visionStart, merge});
+    const at::Tensor positions = at::tensor(positionValues.values, at::kLong).view({3, length});
     const at::Tensor hidden = m.weights.text(inputsEmbeds, positions, instruct);
     lap(times ? &times->text : nullptr);
     const at::Tensor pooled = AbcHead::pool(hidden, ids);
@@ -248,6 +252,22 @@ std::vector<float> AbcModel::embed(const std::vector<std::int64_t>& inputIds,
         trace->tensors["position_ids"] = toTrace(positions);
     }
     return {embedding.data_ptr<float>(), embedding.data_ptr<float>() + embedding.numel()};
+}
+
+std::vector<std::vector<float>> AbcModel::embedBatch(const std::vector<ModelInput>& inputs,
+                                                     const EmbedHooks& hooks) {
+    std::vector<std::vector<float>> out;
+    out.reserve(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (hooks.cancelRequested && hooks.cancelRequested()) {
+            throw Cancelled();
+        }
+        out.push_back(embed(inputs[i].inputIds, inputs[i].images, inputs[i].instruct));
+        if (hooks.progress) {
+            hooks.progress(i + 1, inputs.size());
+        }
+    }
+    return out;
 }
 
 const ModelConfig& AbcModel::config() const {

@@ -46,6 +46,14 @@ struct StageTimes {
     double head = 0.0;
 };
 
+// One sequence for the model: ids with the image pads expanded, the images in order, and
+// whether the instruct adapter is on.
+struct ModelInput {
+    std::vector<std::int64_t> inputIds;
+    std::vector<const ImagePatches*> images;
+    bool instruct = false;
+};
+
 // The ABC model below the Embedder: token ids and image patches in, one vector out. No
 // tokenizer here, so tests can feed the reference's input_ids directly. Not thread-safe:
 // the Embedder serialises calls.
@@ -64,6 +72,12 @@ class AbcModel {
     std::vector<float> embed(const std::vector<std::int64_t>& inputIds,
                              const std::vector<const ImagePatches*>& images, bool instruct,
                              ForwardTrace* trace = nullptr, StageTimes* times = nullptr);
+
+    // Several sequences; each runs on its own (batch 1, no padding, exactly ABC's
+    // computation for one input), so the vectors equal one-by-one calls. Hooks are polled
+    // between sequences.
+    std::vector<std::vector<float>> embedBatch(const std::vector<ModelInput>& inputs,
+                                               const EmbedHooks& hooks = {});
 
     const ModelConfig& config() const;
     int dimension() const;

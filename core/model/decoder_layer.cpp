@@ -22,7 +22,8 @@ at::Tensor DecoderLayer::operator()(const at::Tensor& x, const RotaryTable& rota
     const at::Tensor attention = attended.squeeze(0).transpose(0, 1).reshape({length, hidden});
     at::Tensor out = x + oProj(attention, adapterOn);
     const at::Tensor m = postAttentionNorm(out);
-    out = out + downProj(at::silu(gateProj(m, adapterOn)) * upProj(m, adapterOn), adapterOn);
+    out = out +
+          downProj(activate(activation, gateProj(m, adapterOn)) * upProj(m, adapterOn), adapterOn);
     return out;
 }
 

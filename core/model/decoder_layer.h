@@ -22,6 +22,7 @@ struct DecoderLayer {
     Linear downProj;
     std::int64_t numHeads = 0;
     std::int64_t numKeyValueHeads = 0;
+    Activation activation = Activation::Silu;
 
     // x (L, H) -> (L, H)
     at::Tensor operator()(const at::Tensor& x, const RotaryTable& rotary, bool adapterOn) const;

@@ -22,4 +22,20 @@ at::Tensor RmsNorm::operator()(const at::Tensor& x) const {
     return weight * (h * at::rsqrt(variance + eps)).to(x.scalar_type());
 }
 
+at::Tensor activate(Activation activation, const at::Tensor& x) {
+    switch (activation) {
+        case Activation::QuickGelu:
+            return x * at::sigmoid(x * 1.702);
+        case Activation::Gelu:
+            return at::gelu(x);
+        case Activation::GeluTanh:
+            return at::gelu(x, "tanh");
+        case Activation::Silu:
+            return at::silu(x);
+        case Activation::Relu:
+            return at::relu(x);
+    }
+    return x;
+}
+
 }  // namespace abc

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/model/lora_adapter.h"
+#include "core/model/model_config.h"
 
 namespace abc {
 
@@ -35,5 +36,8 @@ struct RmsNorm {
 
     at::Tensor operator()(const at::Tensor& x) const;
 };
+
+// transformers' ACT2FN for the supported names (quick_gelu = x * sigmoid(1.702 x), gelu = erf).
+at::Tensor activate(Activation activation, const at::Tensor& x);
 
 }  // namespace abc

@@ -75,6 +75,27 @@ void requirePositive(std::int64_t value, const std::string& where) {
 
 }  // namespace
 
+Activation parseActivation(const std::string& name, const std::string& subject) {
+    if (name == "quick_gelu") {
+        return Activation::QuickGelu;
+    }
+    if (name == "gelu") {
+        return Activation::Gelu;
+    }
+    if (name == "gelu_pytorch_tanh" || name == "gelu_new") {
+        return Activation::GeluTanh;
+    }
+    if (name == "silu" || name == "swish") {
+        return Activation::Silu;
+    }
+    if (name == "relu") {
+        return Activation::Relu;
+    }
+    throw Error(subject, "activation \"" + name +
+                             "\" is not implemented (quick_gelu, gelu, gelu_pytorch_tanh, "
+                             "gelu_new, silu, relu)");
+}
+
 ModelConfig ModelConfig::fromFile(const std::filesystem::path& configJson) {
     std::ifstream in(configJson, std::ios::binary);
     if (!in) {
@@ -219,9 +240,7 @@ void ModelConfig::validate(const std::string& origin) const {
                     "must sum to head_dim/2 = " + std::to_string(t.headDim() / 2) + ", sums to " +
                         std::to_string(sectionSum));
     }
-    if (t.hiddenAct != "silu") {
-        throw Error(at("hidden_act"), "\"" + t.hiddenAct + "\" is not implemented (only silu)");
-    }
+    parseActivation(t.hiddenAct, at("hidden_act"));
     for (const auto& [id, key] : {std::pair{tokens.imageToken, "image_token_id"},
                                   std::pair{tokens.visionStart, "vision_start_token_id"},
                                   std::pair{tokens.visionEnd, "vision_end_token_id"}}) {
@@ -251,10 +270,7 @@ void ModelConfig::validate(const std::string& origin) const {
     if (!(v.mlpRatio > 0.0) || v.mlpHiddenDim() <= 0) {
         throw Error(at("vision_config.mlp_ratio"), "must be positive");
     }
-    if (v.hiddenAct != "quick_gelu") {
-        throw Error(at("vision_config.hidden_act"),
-                    "\"" + v.hiddenAct + "\" is not implemented (only quick_gelu)");
-    }
+    parseActivation(v.hiddenAct, at("vision_config.hidden_act"));
     if (v.hiddenSize != t.hiddenSize) {
         throw Error(at("vision_config.hidden_size"),
                     "the merger must output the language model's hidden_size (" +

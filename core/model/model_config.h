@@ -7,6 +7,11 @@
 
 namespace abc {
 
+// The activations transformers' ACT2FN offers that Qwen2-VL configurations use.
+enum class Activation { QuickGelu, Gelu, GeluTanh, Silu, Relu };
+// Throws abc::Error(subject, ...) for a name the engine does not implement.
+Activation parseActivation(const std::string& name, const std::string& subject);
+
 // Qwen2-VL vision tower hyper-parameters. Defaults are transformers' Qwen2VLVisionConfig
 // ones: the hub config.json of Qwen2-VL-7B-Instruct spells out only a few fields.
 struct VisionConfig {

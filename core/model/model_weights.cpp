@@ -38,7 +38,8 @@ class WeightLoader {
         }
         // peft merge_and_unload in float32: W = W + scaling * (B @ A).
         at::Tensor merged = stored.to(at::kFloat, false, /*copy=*/true);
-        merged.addmm_(merge->b, merge->a, 1.0, merge->scaling);
+        // Same rounding order as peft: delta = (B @ A) * scaling, then W += delta.
+        merged.add_(at::matmul(merge->b, merge->a) * merge->scaling);
         return merged.to(device_, dtype_);
     }
 
@@ -183,6 +184,7 @@ ModelWeights bindWeights(const ModelConfig& config, const WeightSources& sources
         block.fc1 = loader.linear(p + "mlp.fc1", vc.mlpHiddenDim(), e, true);
         block.fc2 = loader.linear(p + "mlp.fc2", e, vc.mlpHiddenDim(), true);
         block.numHeads = vc.numHeads;
+        block.activation = parseActivation(vc.hiddenAct, "vision_config.hidden_act");
         vision.blocks.push_back(std::move(block));
     }
     vision.merger.norm = loader.layerNorm("visual.merger.ln_q", e);
@@ -211,6 +213,7 @@ ModelWeights bindWeights(const ModelConfig& config, const WeightSources& sources
         layer.downProj = loader.linear(p + "mlp.down_proj", h, tc.intermediateSize, false);
         layer.numHeads = tc.numHeads;
         layer.numKeyValueHeads = tc.numKeyValueHeads;
+        layer.activation = parseActivation(tc.hiddenAct, "hidden_act");
         text.layers.push_back(std::move(layer));
     }
     text.norm = {loader.param("model.norm.weight", {h}), tc.rmsNormEps};

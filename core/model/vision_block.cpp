@@ -31,9 +31,7 @@ at::Tensor VisionBlock::operator()(const at::Tensor& x, const RotaryTable& rotar
     }
     const at::Tensor attention = outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0);
     at::Tensor h = x + proj(attention, adapterOn);
-    const at::Tensor up = fc1(norm2(h), adapterOn);
-    // quick_gelu(x) = x * sigmoid(1.702 x)
-    h = h + fc2(up * at::sigmoid(up * 1.702), adapterOn);
+    h = h + fc2(activate(activation, fc1(norm2(h), adapterOn)), adapterOn);
     return h;
 }
 

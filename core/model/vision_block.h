@@ -10,7 +10,8 @@
 
 namespace abc {
 
-// Qwen2VLVisionBlock: x += proj(attn(LN1(x))); x += fc2(quick_gelu(fc1(LN2(x)))).
+// Qwen2VLVisionBlock: x += proj(attn(LN1(x))); x += fc2(act(fc1(LN2(x)))), act = quick_gelu
+// for Qwen2-VL.
 struct VisionBlock {
     LayerNorm norm1;
     LayerNorm norm2;
@@ -19,6 +20,7 @@ struct VisionBlock {
     Linear fc1;
     Linear fc2;
     std::int64_t numHeads = 0;
+    Activation activation = Activation::QuickGelu;
 
     // x (N, E) holds the patches of several images back to back; imageRows gives each
     // image's row count, and attention never crosses from one image to another.

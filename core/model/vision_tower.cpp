@@ -2,7 +2,7 @@
 
 namespace abc {
 
-at::Tensor VisionTower::operator()(const at::Tensor& pixels, const std::vector<ImageGrid>& grids,
+at::Tensor VisionTower::operator()(const at::Tensor& pixels, const std::vector<GridThw>& grids,
                                    bool adapterOn, at::Tensor* patchEmbedOut) const {
     at::Tensor x = patchEmbed(pixels);  // (N, E)
     if (patchEmbedOut) {

@@ -8,8 +8,8 @@
 #include "core/model/model_config.h"
 #include "core/model/patch_embed.h"
 #include "core/model/patch_merger.h"
-#include "core/model/position_ids.h"
 #include "core/model/vision_block.h"
+#include "core/text/grid_thw.h"
 
 namespace abc {
 
@@ -23,7 +23,7 @@ struct VisionTower {
 
     // pixels (N, patchDim) in the working dtype on the model's device; patchEmbedOut receives
     // the patch embedding when not null (intermediates for tests).
-    at::Tensor operator()(const at::Tensor& pixels, const std::vector<ImageGrid>& grids,
+    at::Tensor operator()(const at::Tensor& pixels, const std::vector<GridThw>& grids,
                           bool adapterOn, at::Tensor* patchEmbedOut = nullptr) const;
 };
 

@@ -1,0 +1,204 @@
+#include <sys/resource.h>
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <random>
+
+#include "app/cli/command.h"
+#include "core/io/error.h"
+#include "core/model/abc_model.h"
+
+namespace abc::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchOptions {
+    std::string config = "mid";
+    std::string device = "cpu";
+    std::string dtype;
+    int threads = 0;
+    int repeat = 3;
+    int textLength = 24;
+    std::vector<int> imageTokens{256, 1024};
+    std::int64_t headDim = 4096;
+};
+
+// Qwen2-VL-7B-Instruct + ABC's head, as the hub files describe them.
+ModelConfig qwen2vl7b() {
+    return ModelConfig{};
+}
+
+// The reference's tiny checkpoint shapes.
+ModelConfig tinyConfig() {
+    ModelConfig c;
+    c.vision = {2, 32, 64, 4, 3, 14, 2, 2, 4.0, "quick_gelu"};
+    c.text.hiddenSize = 64;
+    c.text.numLayers = 2;
+    c.text.numHeads = 4;
+    c.text.numKeyValueHeads = 2;
+    c.text.intermediateSize = 128;
+    c.text.vocabSize = 151936;
+    c.text.mropeSection = {2, 3, 3};
+    return c;
+}
+
+// A mid-size model (~0.3 B parameters) for CPU comparisons.
+ModelConfig midConfig() {
+    ModelConfig c;
+    c.vision = {8, 640, 1024, 10, 3, 14, 2, 2, 4.0, "quick_gelu"};
+    c.text.hiddenSize = 1024;
+    c.text.numLayers = 8;
+    c.text.numHeads = 16;
+    c.text.numKeyValueHeads = 4;
+    c.text.intermediateSize = 2816;
+    c.text.vocabSize = 151936;
+    c.text.mropeSection = {8, 12, 12};
+    return c;
+}
+
+double peakRssMiB() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+// Prompt-shaped ids: a system/user preamble, the image pads, the closing turn.
+std::vector<std::int64_t> promptIds(const ModelConfig& config, std::int64_t imageTokens,
+                                    int textTokens, std::mt19937& rng) {
+    std::uniform_int_distribution<std::int64_t> word(1, 150000);
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 14; ++i) {
+        ids.push_back(word(rng));
+    }
+    if (imageTokens > 0) {
+        ids.push_back(config.tokens.visionStart);
+        ids.insert(ids.end(), static_cast<std::size_t>(imageTokens), config.tokens.imageToken);
+        ids.push_back(config.tokens.visionEnd);
+    }
+    for (int i = 0; i < textTokens; ++i) {
+        ids.push_back(word(rng));
+    }
+    for (int i = 0; i < 5; ++i) {
+        ids.push_back(word(rng));
+    }
+    return ids;
+}
+
+ImagePatches squareImage(const ModelConfig& config, std::int64_t imageTokens, std::mt19937& rng) {
+    const std::int64_t merge = config.vision.spatialMergeSize;
+    const auto side = static_cast<std::int64_t>(std::lround(std::sqrt(double(imageTokens))));
+    ImagePatches patches;
+    patches.gridT = 1;
+    patches.gridH = side * merge;
+    patches.gridW = side * merge;
+    patches.patchDim = config.vision.patchDim();
+    patches.rows = patches.gridH * patches.gridW;
+    patches.values.resize(static_cast<std::size_t>(patches.rows * patches.patchDim));
+    std::normal_distribution<float> pixel(0.0f, 1.0f);
+    for (auto& v : patches.values) {
+        v = pixel(rng);
+    }
+    return patches;
+}
+
+void run(const BenchOptions& options) {
+    ModelConfig config;
+    if (options.config == "7b") {
+        config = qwen2vl7b();
+    } else if (options.config == "mid") {
+        config = midConfig();
+    } else if (options.config == "tiny") {
+        config = tinyConfig();
+    } else {
+        config = ModelConfig::fromFile(options.config);
+    }
+    EngineOptions engine;
+    engine.device = options.device;
+    if (options.dtype == "float32") {
+        engine.precision = Precision::Float32;
+    } else if (options.dtype == "bfloat16") {
+        engine.precision = Precision::BFloat16;
+    }
+    engine.cpuThreads = options.threads;
+
+    const auto loadStart = Clock::now();
+    const auto model = AbcModel::random(config, options.headDim, engine);
+    const double loadSeconds = std::chrono::duration<double>(Clock::now() - loadStart).count();
+    std::cout << std::fixed << std::setprecision(3);
+    std::cout << "config " << options.config << " device " << model->deviceName() << " dtype "
+              << (model->precision() == Precision::Float32 ? "float32" : "bfloat16") << "\nload_s "
+              << loadSeconds << " (random weights)\npeak_rss_after_load_mib " << peakRssMiB()
+              << "\n";
+
+    std::mt19937 rng(7);
+    for (const int tokens : options.imageTokens) {
+        const ImagePatches image = squareImage(config, tokens, rng);
+        const auto ids =
+            promptIds(config, image.tokenCount(config.vision.spatialMergeSize), 0, rng);
+        model->embed(ids, {&image}, false);  // warm-up
+        StageTimes times;
+        const auto start = Clock::now();
+        for (int i = 0; i < options.repeat; ++i) {
+            model->embed(ids, {&image}, false, nullptr, &times);
+        }
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        std::cout << "image_tokens " << tokens << " seq_len " << ids.size() << " photos_per_s "
+                  << options.repeat / seconds << " vision_s " << times.vision / options.repeat
+                  << " llm_s " << times.text / options.repeat << " head_s "
+                  << times.head / options.repeat << "\n";
+    }
+    {
+        const auto ids = promptIds(config, 0, options.textLength, rng);
+        model->embed(ids, {}, false);
+        const int queries = options.repeat * 5;
+        const auto start = Clock::now();
+        for (int i = 0; i < queries; ++i) {
+            model->embed(ids, {}, false);
+        }
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        std::cout << "text seq_len " << ids.size() << " queries_per_s " << queries / seconds
+                  << "\n";
+    }
+    std::cout << "peak_rss_mib " << peakRssMiB() << "\n";
+}
+
+}  // namespace
+
+// `bench`: load time, memory and throughput of the engine on random weights of any
+// configuration (7b: the real shapes), without downloading anything.
+void registerBench(CLI::App& app, int& exitCode) {
+    auto* cmd = app.add_subcommand("bench", "Time the engine on random weights (no download)");
+    auto options = std::make_shared<BenchOptions>();
+    cmd->add_option("--config", options->config, "tiny, mid, 7b or a config.json path")
+        ->capture_default_str();
+    cmd->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--dtype", options->dtype, "float32 or bfloat16 (default: per device)")
+        ->check(CLI::IsMember({"float32", "bfloat16"}));
+    cmd->add_option("--threads", options->threads, "CPU threads (0: libtorch's default)");
+    cmd->add_option("--repeat", options->repeat, "Timed passes per measurement")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    cmd->add_option("--image-tokens", options->imageTokens, "Image sizes in tokens")
+        ->capture_default_str();
+    cmd->add_option("--text-tokens", options->textLength, "Query length in tokens")
+        ->capture_default_str();
+    cmd->add_option("--head-dim", options->headDim, "Width of ABC's MLP head")
+        ->capture_default_str();
+    cmd->callback([options, &exitCode]() {
+        try {
+            run(*options);
+            exitCode = 0;
+        } catch (const std::exception& e) {
+            std::cerr << "bench: " << e.what() << "\n";
+            exitCode = 1;
+        }
+    });
+}
+
+}  // namespace abc::cli
