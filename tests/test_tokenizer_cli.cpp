@@ -83,6 +83,16 @@ class TestTokenizerCli : public QObject {
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.contains("tokens 1801\n"), r.out.constData());
         QVERIFY(r.out.contains("tokens_per_s "));
+
+        QFile lines(dir.filePath(QStringLiteral("lines.txt")));
+        QVERIFY(lines.open(QIODevice::WriteOnly));
+        lines.write("a dog\na cat\nHello, world!");
+        lines.close();
+        const Result perLine =
+            runCli({QStringLiteral("tokenize"), QStringLiteral("--model"), kTokenizerDir,
+                    QStringLiteral("--bench"), lines.fileName(), QStringLiteral("--per-line")});
+        QVERIFY2(perLine.exitCode == 0, perLine.err.constData());
+        QVERIFY2(perLine.out.contains("texts 3\ntokens 8\n"), perLine.out.constData());
     }
 
     void failsCleanlyOnBadInput() {
