@@ -71,7 +71,9 @@ double peakRssMiB() {
 // Prompt-shaped ids: a system/user preamble, the image pads, the closing turn.
 std::vector<std::int64_t> promptIds(const ModelConfig& config, std::int64_t imageTokens,
                                     int textTokens, std::mt19937& rng) {
-    std::uniform_int_distribution<std::int64_t> word(1, 150000);
+    // Ordinary words: below the special tokens at the top of the vocabulary.
+    std::uniform_int_distribution<std::int64_t> word(
+        1, std::min<std::int64_t>(150000, config.tokens.visionStart - 1));
     std::vector<std::int64_t> ids;
     for (int i = 0; i < 14; ++i) {
         ids.push_back(word(rng));
