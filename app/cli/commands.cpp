@@ -6,6 +6,7 @@ void registerInfo(CLI::App& app, int& exitCode);
 void registerTokenize(CLI::App& app, int& exitCode);
 void registerEmbed(CLI::App& app, int& exitCode);
 void registerBench(CLI::App& app, int& exitCode);
+void registerPreprocess(CLI::App& app, int& exitCode);
 
 const std::vector<Registrar>& allCommands() {
     static const std::vector<Registrar> commands = {
@@ -13,6 +14,7 @@ const std::vector<Registrar>& allCommands() {
         &registerTokenize,
         &registerEmbed,
         &registerBench,
+        &registerPreprocess,
     };
     return commands;
 }

@@ -31,9 +31,11 @@ PreprocessedImage ImagePreprocessor::preprocess(RgbImage decoded,
     } catch (const Error& error) {
         throw Error(subject, error.problem());
     }
-    result.stage1 = resizeBicubic(decoded, stage1Size.width, stage1Size.height);
+    result.stage1 =
+        resizeBicubic(decoded, stage1Size.width, stage1Size.height, options_.resampleOrder);
     decoded = RgbImage();  // the full-size decode is the largest buffer; free it early
-    result.resized = resizeBicubic(result.stage1, stage2Size.width, stage2Size.height);
+    result.resized =
+        resizeBicubic(result.stage1, stage2Size.width, stage2Size.height, options_.resampleOrder);
     result.patches = patchify(result.resized);
     return result;
 }

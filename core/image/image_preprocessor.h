@@ -9,6 +9,7 @@
 #include "core/image/image_patches.h"
 #include "core/image/image_size.h"
 #include "core/image/patchify.h"
+#include "core/image/resample.h"
 #include "core/image/rgb_image.h"
 #include "core/image/smart_resize.h"
 
@@ -19,6 +20,8 @@ struct ImagePreprocessorOptions {
     std::int64_t minPixels = 256 * 28 * 28;
     std::int64_t maxPixels = 1024 * 28 * 28;
     DecodeOptions decode;
+    // ABC's environment (and the reference goldens) predate Pillow 13's pass order.
+    ResampleOrder resampleOrder = ResampleOrder::PillowClassic;
 };
 
 struct PreprocessedImage {
