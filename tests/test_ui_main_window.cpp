@@ -1,29 +1,301 @@
-// The main window shows under the offscreen platform; a screenshot is written for review.
+// The main window end to end under the offscreen platform, with a real SQLite library and the
+// tiny ABC checkpoint: indexing on the worker thread (and cancelling it), a search typed into
+// the bar filling the grid, dropping an image, the experiment panel's matrix, the settings and
+// the first-run page. Screenshots of each go to ${ABC_BUILD_DIR}/screenshots for review.
+#include <QAbstractButton>
+#include <QApplication>
+#include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QLineEdit>
-#include <QListView>
+#include <QListWidget>
+#include <QMimeData>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
+#include "core/library/library_store.h"
+#include "core/library/photo_embedder.h"
+#include "core/model/device.h"
+#include "ui/detail_pane.h"
+#include "ui/engine_session.h"
+#include "ui/experiment_panel.h"
+#include "ui/first_run_page.h"
+#include "ui/folders_panel.h"
 #include "ui/main_window.h"
+#include "ui/results_model.h"
+#include "ui/results_view.h"
+#include "ui/settings_dialog.h"
+#include "ui/similarity_heatmap.h"
+
+using abc::ui::AppSettings;
+using abc::ui::EngineSession;
+using abc::ui::MainWindow;
+
+namespace {
+
+const QString kReference = QStringLiteral(ABC_REFERENCE_DIR);
+const QStringList kPhotos = {"dog_and_cat.jpg",      "gradient_640x480.png", "gray_500x500.png",
+                             "rounding_462x350.png", "tiny_40x30.jpg",       "rgba_300x200.png"};
+
+QString screenshotDir() {
+    const QString dir = QStringLiteral(ABC_BUILD_DIR "/screenshots");
+    QDir().mkpath(dir);
+    return dir;
+}
+
+AppSettings tinySettings(const QString& libraryFile) {
+    AppSettings settings;
+    settings.baseModel = kReference + "/tiny-abc/Qwen2-VL";
+    settings.pretrainAdapter = kReference + "/tiny-abc/ABC-Pretrain";
+    settings.instructAdapter = kReference + "/tiny-abc/ABC-Instruct";
+    settings.device = QStringLiteral("cpu");
+    settings.precision = QStringLiteral("float32");
+    settings.imageTokens = 256;
+    settings.libraryFile = libraryFile;
+    return settings;
+}
+
+}  // namespace
 
 class TestUiMainWindow : public QObject {
     Q_OBJECT
 
+    QTemporaryDir work_;
+    QString photos_;
+    std::shared_ptr<EngineSession> session_;
+
   private slots:
-    void windowShowsWithSearchBarAndGrid() {
-        abc::ui::MainWindow window;
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
+        QApplication::setApplicationName(QStringLiteral("abc-photos-test"));
+        QSettings().clear();
+        QVERIFY(work_.isValid());
+        photos_ = work_.filePath(QStringLiteral("photos"));
+        QVERIFY(QDir().mkpath(photos_ + "/more"));
+        for (const QString& name : kPhotos) {
+            const QString target =
+                (name.startsWith("g") ? photos_ + "/more/" : photos_ + "/") + name;
+            QVERIFY(QFile::copy(kReference + "/images/" + name, target));
+        }
+        const AppSettings settings =
+            tinySettings(work_.filePath(QStringLiteral("library.sqlite3")));
+        const auto library = EngineSession::openLibrary(settings);
+        session_ = EngineSession::loadModel(*library, settings);
+        QVERIFY(session_->hasModel());
+    }
+
+    void cancellingIndexingKeepsTheWindowUsable() {
+        MainWindow window;
+        window.setSession(session_);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QVERIFY(window.searchBar()->isVisible());
-        QVERIFY(window.findChild<QListView*>(QStringLiteral("resultsView")) != nullptr);
-        QCOMPARE(window.windowTitle(), QStringLiteral("ABC Photos"));
-
-        const QString dir = QStringLiteral(ABC_BUILD_DIR) + QStringLiteral("/screenshots");
-        QVERIFY(QDir().mkpath(dir));
-        const QString file = dir + QStringLiteral("/main_window.png");
-        QVERIFY(window.grab().save(file));
-        QVERIFY(QFileInfo(file).size() > 0);
+        QSignalSpy finished(&window, &MainWindow::indexingFinished);
+        session_->store->addFolder(photos_.toStdString());
+        window.startIndexing();
+        QVERIFY(window.isIndexing());
+        window.cancelIndexing();
+        // The GUI thread is never blocked: typing works while the worker winds down.
+        QTest::keyClicks(window.searchBar(), QStringLiteral("typing while cancelling"));
+        QCOMPARE(window.searchBar()->text(), QStringLiteral("typing while cancelling"));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QVERIFY(!window.isIndexing());
+        QVERIFY2(window.statusText().contains("cancelled"), qPrintable(window.statusText()));
+        const auto model = session_->store->findModel(session_->embedder->fingerprint());
+        const auto vectors = model ? session_->store->vectorCount(*model, "") : 0;
+        QVERIFY2(vectors < kPhotos.size(), "cancelled before every photo was embedded");
     }
+
+    void indexingThenTypedSearchFillsTheGrid() {
+        MainWindow window;
+        window.setSession(session_);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy finished(&window, &MainWindow::indexingFinished);
+        window.addFolder(photos_);  // adding a folder starts indexing it
+        QVERIFY(window.isIndexing());
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QCOMPARE(session_->store->photoCount(), kPhotos.size());
+
+        // Folder state in the sidebar comes from the worker thread.
+        auto* folderList = window.foldersPanel()->list();
+        QTRY_COMPARE_WITH_TIMEOUT(folderList->count(), 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(folderList->item(0)->text().contains("all indexed"), 5000);
+
+        QSignalSpy shown(&window, &MainWindow::resultsShown);
+        QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(window.searchBar()->hasFocus());
+        window.searchBar()->clear();
+        QTest::keyClicks(window.searchBar(), QStringLiteral("a dog"));
+        QTest::keyClick(window.searchBar(), Qt::Key_Return);
+        QVERIFY(shown.wait(30000));
+        QCOMPARE(window.resultsModel()->rowCount(), kPhotos.size());
+        const auto hits = window.resultsModel()->hits();
+        for (int i = 1; i < hits.size(); ++i)
+            QVERIFY(hits[i - 1].score >= hits[i].score);
+        QCOMPARE(window.detailPane()->path(), hits.first().path);
+        QVERIFY(
+            window.detailPane()->infoText().contains(QString::number(hits.first().score, 'f', 4)));
+        QVERIFY(window.statusText().contains("result"));
+
+        // Find similar from the detail pane: the photo itself ranks first.
+        const QString chosen = hits.at(2).path;
+        window.resultsView()->setCurrentIndex(window.resultsModel()->index(2));
+        shown.clear();
+        window.detailPane()->findChild<QPushButton*>(QStringLiteral("findSimilar"))->click();
+        QVERIFY(shown.wait(30000));
+        QCOMPARE(window.resultsModel()->hit(0).path, chosen);
+        QVERIFY(window.resultsModel()->hit(0).score > 0.999f);
+
+        // Dropping an image on the window searches by example.
+        shown.clear();
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(photos_ + "/dog_and_cat.jpg")});
+        QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QSignalSpy failures(&window, &MainWindow::searchFailed);
+        QApplication::sendEvent(&window, &drop);
+        QVERIFY2(shown.wait(30000), qPrintable(window.statusText()));
+        QCOMPARE(failures.count(), 0);
+        QCOMPARE(QFileInfo(window.resultsModel()->hit(0).path).fileName(),
+                 QStringLiteral("dog_and_cat.jpg"));
+
+        // With an instruction: re-ranked by instructed embeddings.
+        shown.clear();
+        window.searchBar()->setText(QStringLiteral("a cat"));
+        window.instructionBar()->setText(QStringLiteral("what is the animal on the right?"));
+        QTest::keyClick(window.instructionBar(), Qt::Key_Return);
+        QVERIFY(shown.wait(30000));
+        QVERIFY(window.resultsModel()->rowCount() > 0);
+        QCOMPARE(window.settings().instructionHistory.first(),
+                 QStringLiteral("what is the animal on the right?"));
+
+        window.searchBar()->setText(QStringLiteral("a dog"));
+        window.instructionBar()->clear();
+        shown.clear();
+        window.runSearch();
+        QVERIFY(shown.wait(30000));
+        QTest::qWait(300);  // thumbnails arrive from the pool
+        QVERIFY(window.grab().save(screenshotDir() + "/main_window.png"));
+    }
+
+    void experimentPanelComputesAbcMatrix() {
+        MainWindow window;
+        window.setSession(session_);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.tabs()->setCurrentIndex(1);
+        auto* panel = window.experimentPanel();
+        panel->setImagePath(kReference + "/images/dog_and_cat.jpg");
+        QSignalSpy computed(panel, &abc::ui::ExperimentPanel::computed);
+        QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("experimentCompute")),
+                          Qt::LeftButton);
+        QVERIFY(computed.wait(60000));
+        const auto matrix = panel->heatmap()->matrix();
+        QCOMPARE(matrix.rows(), 2);
+        QCOMPARE(matrix.columns(), 2);
+        for (const float value : matrix.values)
+            QVERIFY(value >= -1.0f && value <= 1.0f);
+        // The instruction changes the image embedding, so the two rows differ.
+        QVERIFY(qAbs(matrix.at(0, 0) - matrix.at(1, 0)) > 1e-6f);
+        QVERIFY(window.grab().save(screenshotDir() + "/experiment_panel.png"));
+        QVERIFY(panel->exportPng(screenshotDir() + "/experiment_heatmap.png"));
+    }
+
+    void settingsDialogShowsDevicesAndBudgets() {
+        AppSettings settings = tinySettings({});
+        abc::ui::SettingsDialog dialog(settings, abc::runtimeInfo());
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        const auto* devices = dialog.findChild<QComboBox*>(QStringLiteral("deviceChoice"));
+        QVERIFY(devices->count() >= 1);
+        QCOMPARE(devices->itemData(0).toString(), QStringLiteral("cpu"));
+        for (const char* key : {"fast", "balanced", "best"}) {
+            auto* button = dialog.findChild<QRadioButton*>(QStringLiteral("budget_") + key);
+            QVERIFY(button);
+            QVERIFY(button->text().contains("per photo"));
+            QVERIFY(!button->accessibleName().isEmpty());
+        }
+        dialog.findChild<QRadioButton*>(QStringLiteral("budget_best"))->setChecked(true);
+        QCOMPARE(dialog.settings().imageTokens, 1024);
+        QCOMPARE(dialog.settings().baseModel, settings.baseModel);
+        QVERIFY(dialog.grab().save(screenshotDir() + "/settings.png"));
+    }
+
+    void firstRunPageWhenNoModelIsFound() {
+        AppSettings missing;
+        missing.baseModel = work_.filePath(QStringLiteral("no-such-model"));
+        missing.pretrainAdapter = QStringLiteral("nobody/no-such-adapter");
+        abc::ui::FirstRunPage page(missing);
+        page.resize(900, 720);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QVERIFY(!page.isReady());
+        QVERIFY(!page.continueButton()->isEnabled());
+        auto* download = page.findChild<QPushButton*>(QStringLiteral("downloadButton"));
+        QVERIFY(download && !download->isEnabled());
+        QVERIFY(page.grab().save(screenshotDir() + "/first_run.png"));
+        // Pointing the fields at the folders makes it ready.
+        const auto edits = page.findChildren<QLineEdit*>();
+        QCOMPARE(edits.size(), 3);
+        edits[0]->setText(kReference + "/tiny-abc/Qwen2-VL");
+        edits[1]->setText(kReference + "/tiny-abc/ABC-Pretrain");
+        QVERIFY(page.isReady());
+        QSignalSpy chosen(&page, &abc::ui::FirstRunPage::modelsChosen);
+        QTest::mouseClick(page.continueButton(), Qt::LeftButton);
+        QCOMPARE(chosen.count(), 1);
+        QCOMPARE(page.settings().pretrainAdapter, kReference + "/tiny-abc/ABC-Pretrain");
+    }
+
+    void windowStateIsRestoredAndControlsAreNamed() {
+        QSize saved;
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.resize(1200, 700);
+            saved = window.size();
+            window.findChild<QDockWidget*>(QStringLiteral("detailDock"))->hide();
+            window.tabs()->setCurrentIndex(1);
+            window.close();
+        }
+        MainWindow restored;
+        restored.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&restored));
+        QCOMPARE(restored.size(), saved);
+        QVERIFY(!restored.findChild<QDockWidget*>(QStringLiteral("detailDock"))->isVisible());
+        QCOMPARE(restored.tabs()->currentIndex(), 1);
+        // Every interactive control can be announced by a screen reader.
+        for (QWidget* widget : restored.findChildren<QWidget*>()) {
+            const bool interactive =
+                qobject_cast<QAbstractButton*>(widget) || qobject_cast<QLineEdit*>(widget) ||
+                qobject_cast<QAbstractItemView*>(widget) || qobject_cast<QComboBox*>(widget);
+            if (!interactive || widget->objectName().startsWith("qt_") ||
+                widget->inherits("QDockWidgetTitleButton") ||
+                widget->parent()->inherits("QTabBar") || widget->inherits("QLineEditIconButton")) {
+                continue;
+            }
+            const bool named = !widget->accessibleName().isEmpty() ||
+                               (qobject_cast<QAbstractButton*>(widget) &&
+                                !qobject_cast<QAbstractButton*>(widget)->text().isEmpty());
+            QVERIFY2(named, qPrintable(widget->metaObject()->className() + QStringLiteral(" ") +
+                                       widget->objectName()));
+        }
+    }
+
+    void cleanupTestCase() { session_.reset(); }
 };
 
 QTEST_MAIN(TestUiMainWindow)

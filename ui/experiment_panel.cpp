@@ -105,6 +105,8 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent) {
     status_ = new QLabel(results);
     status_->setObjectName(QStringLiteral("experimentStatus"));
     status_->setWordWrap(true);
+    // Two lines reserved: a wrapped label under an expanding heatmap is otherwise squeezed.
+    status_->setMinimumHeight(status_->fontMetrics().lineSpacing() * 2 + 4);
     resultsLayout->addWidget(status_);
     auto* buttons = new QHBoxLayout;
     computeButton_ = new QPushButton(tr("&Compute"), results);

@@ -38,13 +38,15 @@ FirstRunPage::FirstRunPage(const AppSettings& settings, QWidget* parent)
     layout->addWidget(title);
     layout->addWidget(paragraph(
         tr("ABC Photos searches your photos with the ABC embedding model, which runs entirely on "
-           "this computer. It is made of three parts from Hugging Face; none of them was found. "
+           "this computer. It is made of three parts from Hugging Face, and not all of them were "
+           "found. "
            "Point each field to a folder you downloaded, or to a Hugging Face id already in "
            "your Hugging Face cache."),
         content));
 
     auto* parts = new QGroupBox(tr("What is needed"), content);
     auto* partsLayout = new QVBoxLayout(parts);
+    partsLayout->setSpacing(8);
     partsLayout->addWidget(paragraph(
         tr("<b>Qwen/Qwen2-VL-7B-Instruct</b>: the vision-language model ABC builds on, about "
            "16.6 GB of bfloat16 weights."),

@@ -25,11 +25,9 @@ void IndexWorker::resume() {
 
 void IndexWorker::cancel() {
     std::lock_guard lock(mutex_);
-    if (indexer_) {
+    cancelRequested_ = true;
+    if (indexer_)
         indexer_->cancel();
-    } else {
-        cancelBeforeStart_ = true;
-    }
 }
 
 bool IndexWorker::isRunning() const {
@@ -46,28 +44,30 @@ void IndexWorker::run(std::shared_ptr<EngineSession> session, const QStringList&
     {
         std::lock_guard lock(mutex_);
         indexer_ = &indexer;
-        if (cancelBeforeStart_)
-            indexer.cancel();
         if (pauseBeforeStart_)
             indexer.pause();
-        cancelBeforeStart_ = false;
         pauseBeforeStart_ = false;
     }
     IndexOptions options;
     for (const QString& folder : folders)
         options.folders.push_back(folder.toStdString());
     try {
-        const IndexSummary summary =
-            indexer.run(options, [this](const IndexProgress& step) { emit progress(step); });
+        const IndexSummary summary = indexer.run(options, [&](const IndexProgress& step) {
+            if (cancelRequested_)
+                indexer.cancel();
+            emit progress(step);
+        });
         {
             std::lock_guard lock(mutex_);
             indexer_ = nullptr;
+            cancelRequested_ = false;
         }
         emit finished(summary);
     } catch (const std::exception& error) {
         {
             std::lock_guard lock(mutex_);
             indexer_ = nullptr;
+            cancelRequested_ = false;
         }
         emit failed(QString::fromUtf8(error.what()));
     }

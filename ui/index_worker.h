@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QStringList>
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -34,7 +35,9 @@ class IndexWorker : public QObject {
   private:
     mutable std::mutex mutex_;
     PhotoIndexer* indexer_ = nullptr;  // the running one, owned by run()
-    bool cancelBeforeStart_ = false;
+    // PhotoIndexer::run clears its own cancel flag when it starts, so a cancel that arrives
+    // before then is kept here and applied at the run's first progress report.
+    std::atomic<bool> cancelRequested_{false};
     bool pauseBeforeStart_ = false;
 };
 

@@ -121,6 +121,7 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
     layout->addWidget(models);
     layout->addWidget(compute);
     layout->addWidget(detail);
+    layout->addStretch(1);
     layout->addWidget(buttons);
     updateEstimates();
     resize(720, sizeHint().height());
