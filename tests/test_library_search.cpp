@@ -102,7 +102,14 @@ class TestLibrarySearch : public QObject {
             const auto query = test::seededUnitVector(1000000 + q, dimension);
             const auto expected = bruteForce(matrix, query, 10);
             for (int threads : {1, 2, 3}) {
-                const auto got = matrix.topK(query, 10, {}, threads);
+                // Exact float scan, then the int8 candidate scan with float re-ranking.
+                const auto got = matrix.exactTopK(query, 10, {}, threads);
+                const auto twoStage = matrix.topK(query, 10, {}, threads);
+                QCOMPARE(twoStage.size(), expected.size());
+                for (std::size_t i = 0; i < got.size(); ++i) {
+                    QCOMPARE(twoStage[i].photo, expected[i].photo);
+                    QCOMPARE(twoStage[i].score, got[i].score);
+                }
                 QCOMPARE(got.size(), expected.size());
                 for (std::size_t i = 0; i < got.size(); ++i) {
                     QCOMPARE(got[i].photo, expected[i].photo);

@@ -15,6 +15,17 @@ void EmbeddingMatrix::reset(int dimension, std::vector<PhotoId> ids, std::vector
     dimension_ = dimension;
     ids_ = std::move(ids);
     values_ = std::move(values);
+    codes_.assign(values_.size(), 0);
+    scales_.assign(ids_.size(), 0.0f);
+    for (std::size_t r = 0; r < ids_.size(); ++r) {
+        quantizeRow(r);
+    }
+}
+
+void EmbeddingMatrix::quantizeRow(std::size_t row) {
+    const auto dimension = static_cast<std::size_t>(dimension_);
+    scales_[row] =
+        quantizeInt8(values_.data() + row * dimension, dimension, codes_.data() + row * dimension);
 }
 
 void EmbeddingMatrix::upsert(PhotoId photo, std::span<const float> vector) {
@@ -26,10 +37,14 @@ void EmbeddingMatrix::upsert(PhotoId photo, std::span<const float> vector) {
     const auto row = static_cast<std::size_t>(at - ids_.begin());
     if (at != ids_.end() && *at == photo) {
         std::copy(vector.begin(), vector.end(), values_.begin() + row * dimension_);
+        quantizeRow(row);
         return;
     }
     ids_.insert(at, photo);
     values_.insert(values_.begin() + row * dimension_, vector.begin(), vector.end());
+    codes_.insert(codes_.begin() + row * dimension_, static_cast<std::size_t>(dimension_), 0);
+    scales_.insert(scales_.begin() + row, 0.0f);
+    quantizeRow(row);
 }
 
 void EmbeddingMatrix::remove(PhotoId photo) {
@@ -40,6 +55,8 @@ void EmbeddingMatrix::remove(PhotoId photo) {
     const auto row = static_cast<std::size_t>(at - ids_.begin());
     ids_.erase(at);
     values_.erase(values_.begin() + row * dimension_, values_.begin() + (row + 1) * dimension_);
+    codes_.erase(codes_.begin() + row * dimension_, codes_.begin() + (row + 1) * dimension_);
+    scales_.erase(scales_.begin() + row);
 }
 
 std::span<const float> EmbeddingMatrix::row(std::size_t index) const {
@@ -51,32 +68,31 @@ std::ptrdiff_t EmbeddingMatrix::indexOf(PhotoId photo) const {
     return at != ids_.end() && *at == photo ? at - ids_.begin() : -1;
 }
 
-std::vector<ScoredPhoto> EmbeddingMatrix::topK(std::span<const float> query, std::size_t k,
-                                               const std::function<bool(PhotoId)>& keep,
-                                               int threads) const {
-    if (static_cast<int>(query.size()) != dimension_) {
-        throw Error("query", "vector of dimension " + std::to_string(query.size()) +
-                                 ", the library holds " + std::to_string(dimension_));
-    }
-    const std::size_t rows = ids_.size();
-    if (k == 0 || rows == 0) {
-        return {};
-    }
-    // Row subsets scanned by separate threads, each keeping its own top k, merged at the end.
+namespace {
+
+std::size_t workerCount(int threads, std::size_t rows) {
     std::size_t workers = threads > 0 ? static_cast<std::size_t>(threads)
                                       : std::max(1u, std::thread::hardware_concurrency());
-    workers = std::min(workers, std::max<std::size_t>(1, rows / 4096));
+    return std::min(workers, std::max<std::size_t>(1, rows / 4096));
+}
+
+// Runs score(row) over row ranges on threads, each keeping its own top k; merges them.
+template <typename Score>
+std::vector<ScoredPhoto> parallelTopK(const std::vector<PhotoId>& ids, std::size_t k,
+                                      const std::function<bool(PhotoId)>& keep, int threads,
+                                      const Score& score) {
+    const std::size_t rows = ids.size();
+    const std::size_t workers = workerCount(threads, rows);
     std::vector<std::vector<ScoredPhoto>> partial(workers);
     auto scan = [&](std::size_t worker) {
         const std::size_t begin = rows * worker / workers;
         const std::size_t end = rows * (worker + 1) / workers;
         TopKHeap heap(k);
         for (std::size_t r = begin; r < end; ++r) {
-            if (keep && !keep(ids_[r])) {
+            if (keep && !keep(ids[r])) {
                 continue;
             }
-            heap.push({ids_[r], dot(values_.data() + r * dimension_, query.data(),
-                                    static_cast<std::size_t>(dimension_))});
+            heap.push({static_cast<PhotoId>(r), score(r)});
         }
         partial[worker] = heap.take();
     };
@@ -98,7 +114,58 @@ std::vector<ScoredPhoto> EmbeddingMatrix::topK(std::span<const float> query, std
             merged.push(scored);
         }
     }
-    return merged.take();
+    return merged.take();  // .photo holds the row index here
+}
+
+}  // namespace
+
+std::vector<ScoredPhoto> EmbeddingMatrix::exactTopK(std::span<const float> query, std::size_t k,
+                                                    const std::function<bool(PhotoId)>& keep,
+                                                    int threads) const {
+    if (static_cast<int>(query.size()) != dimension_) {
+        throw Error("query", "vector of dimension " + std::to_string(query.size()) +
+                                 ", the library holds " + std::to_string(dimension_));
+    }
+    if (k == 0 || ids_.empty()) {
+        return {};
+    }
+    const auto dimension = static_cast<std::size_t>(dimension_);
+    auto hits = parallelTopK(ids_, k, keep, threads, [&](std::size_t r) {
+        return dot(values_.data() + r * dimension, query.data(), dimension);
+    });
+    for (auto& hit : hits) {
+        hit.photo = ids_[static_cast<std::size_t>(hit.photo)];
+    }
+    return hits;
+}
+
+std::vector<ScoredPhoto> EmbeddingMatrix::topK(std::span<const float> query, std::size_t k,
+                                               const std::function<bool(PhotoId)>& keep,
+                                               int threads) const {
+    if (static_cast<int>(query.size()) != dimension_) {
+        throw Error("query", "vector of dimension " + std::to_string(query.size()) +
+                                 ", the library holds " + std::to_string(dimension_));
+    }
+    if (k == 0 || ids_.empty()) {
+        return {};
+    }
+    const std::size_t candidates = std::max<std::size_t>(256, 8 * k);
+    if (ids_.size() <= candidates) {
+        return exactTopK(query, k, keep, threads);
+    }
+    const auto dimension = static_cast<std::size_t>(dimension_);
+    std::vector<std::int8_t> codes(dimension);
+    const float queryScale = quantizeInt8(query.data(), dimension, codes.data());
+    const auto rough = parallelTopK(ids_, candidates, keep, threads, [&](std::size_t r) {
+        return static_cast<float>(dotInt8(codes_.data() + r * dimension, codes.data(), dimension)) *
+               scales_[r] * queryScale;
+    });
+    TopKHeap exact(k);
+    for (const auto& candidate : rough) {
+        const auto r = static_cast<std::size_t>(candidate.photo);
+        exact.push({ids_[r], dot(values_.data() + r * dimension, query.data(), dimension)});
+    }
+    return exact.take();
 }
 
 }  // namespace abc

@@ -15,7 +15,10 @@ struct ScoredPhoto {
 };
 
 // The in-memory matrix search runs on: one row per photo, row-major float32, rows kept
-// L2-normalised. Exact top-k by dot product, split over threads for large matrices.
+// L2-normalised, plus an int8 copy (one scale per row). Search is memory-bound: a 100k x 3584
+// float scan reads 1.4 GB per query, the int8 scan a quarter of that. topK() scans the int8
+// copy for the best max(256, 8k) candidates and re-scores those exactly in float32; exactTopK()
+// scans the floats only. Both split the rows over threads.
 // Thread-safety: const methods may run concurrently; mutations need exclusive access.
 class EmbeddingMatrix {
   public:
@@ -35,11 +38,17 @@ class EmbeddingMatrix {
     std::vector<ScoredPhoto> topK(std::span<const float> query, std::size_t k,
                                   const std::function<bool(PhotoId)>& keep = {},
                                   int threads = 0) const;
+    std::vector<ScoredPhoto> exactTopK(std::span<const float> query, std::size_t k,
+                                       const std::function<bool(PhotoId)>& keep = {},
+                                       int threads = 0) const;
 
   private:
+    void quantizeRow(std::size_t row);
     int dimension_ = 0;
     std::vector<PhotoId> ids_;
     std::vector<float> values_;
+    std::vector<std::int8_t> codes_;  // ids_.size() x dimension_
+    std::vector<float> scales_;       // per row: value = code * scale
 };
 
 }  // namespace abc

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <queue>
 #include <vector>
 
@@ -13,6 +14,12 @@ namespace abc {
 // Dot product of two float arrays; AVX2/FMA when the CPU has it (search is memory-bound, but
 // the scalar loop cannot keep up with memory without vector lanes).
 float dot(const float* a, const float* b, std::size_t n);
+
+// Symmetric int8 quantisation of a row: codes = round(x / scale), scale = max|x| / 127.
+// Returns the scale (0 for a zero row).
+float quantizeInt8(const float* values, std::size_t n, std::int8_t* codes);
+// Exact integer dot product of two int8 rows (AVX2 where available).
+std::int32_t dotInt8(const std::int8_t* a, const std::int8_t* b, std::size_t n);
 
 // L2-normalises in place; a zero vector stays zero.
 inline void normalize(std::vector<float>& v) {
