@@ -22,7 +22,7 @@ apt_packages=(
   qt6-base-dev qt6-base-dev-tools libgl-dev qt6-image-formats-plugins
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libpcre2-dev libheif-dev libexif-dev
-  libsqlite3-dev sqlite3 libjpeg62-turbo-dev libfaiss-dev
+  libsqlite3-dev sqlite3 libjpeg62-turbo-dev libfaiss-dev libxxhash-dev
   xvfb xauth fonts-dejavu-core
 )
 missing=()
