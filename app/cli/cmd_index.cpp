@@ -1,0 +1,168 @@
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "app/cli/command.h"
+#include "app/cli/model_options.h"
+#include "core/library/library_store.h"
+#include "core/library/photo_indexer.h"
+
+namespace abc::cli {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void onInterrupt(int) {
+    interrupted = true;
+}
+
+struct IndexCommand {
+    ModelOptions model;
+    std::string database;
+    std::vector<std::string> folders;
+    bool hidden = false;
+    bool noSymlinks = false;
+    bool retryFailed = false;
+    int decodeThreads = 0;
+    std::int64_t batchTokens = 4096;
+};
+
+const char* phaseName(IndexProgress::Phase phase) {
+    switch (phase) {
+        case IndexProgress::Phase::Scanning:
+            return "scanning";
+        case IndexProgress::Phase::Hashing:
+            return "reading new files";
+        case IndexProgress::Phase::Embedding:
+            return "embedding";
+        case IndexProgress::Phase::Finished:
+            return "finished";
+    }
+    return "";
+}
+
+std::string eta(double seconds) {
+    if (seconds < 0) {
+        return "--:--";
+    }
+    const auto total = static_cast<long>(seconds + 0.5);
+    char text[32];
+    std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", total / 3600, (total / 60) % 60,
+                  total % 60);
+    return text;
+}
+
+void printProgress(const IndexProgress& p, bool terminal) {
+    if (terminal) {
+        const int width = 30;
+        const int filled = p.total > 0 ? static_cast<int>(width * p.done / p.total) : 0;
+        std::fprintf(stderr, "\r%-18s [%s%s] %zu/%zu  %.1f photos/s  ETA %s%s\x1b[K",
+                     phaseName(p.phase), std::string(filled, '#').c_str(),
+                     std::string(width - filled, '.').c_str(), p.done, p.total, p.photosPerSecond,
+                     eta(p.etaSeconds).c_str(), p.paused ? " (paused)" : "");
+        if (p.phase == IndexProgress::Phase::Finished) {
+            std::fprintf(stderr, "\n");
+        }
+    } else {
+        std::fprintf(stderr, "%s %zu/%zu failed=%zu rate=%.2f/s eta=%s\n", phaseName(p.phase),
+                     p.done, p.total, p.failed, p.photosPerSecond, eta(p.etaSeconds).c_str());
+    }
+    std::fflush(stderr);
+}
+
+void run(const IndexCommand& command, int& exitCode) {
+    LibraryStore store(databasePath(command.database));
+    const LoadedModel model = loadModel(command.model);
+    PhotoIndexer indexer(store, *model.embedder, *model.decoder);
+    IndexOptions options;
+    options.folders = command.folders;
+    options.scan.includeHidden = command.hidden;
+    options.scan.followSymlinks = !command.noSymlinks;
+    options.retryFailed = command.retryFailed;
+    options.decodeThreads = command.decodeThreads;
+    options.maxBatchTokens = command.batchTokens;
+
+    // Ctrl-C cancels cleanly: the batch in flight is committed, the rest waits for next time.
+    interrupted = false;
+    auto previous = std::signal(SIGINT, onInterrupt);
+    std::atomic<bool> finished{false};
+    std::thread watcher([&] {
+        while (!finished) {
+            if (interrupted) {
+                indexer.cancel();
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    const bool terminal = ::isatty(STDERR_FILENO) != 0;
+    IndexSummary summary;
+    try {
+        summary = indexer.run(options, [&](const IndexProgress& p) { printProgress(p, terminal); });
+    } catch (...) {
+        finished = true;
+        watcher.join();
+        std::signal(SIGINT, previous);
+        throw;
+    }
+    finished = true;
+    watcher.join();
+    std::signal(SIGINT, previous);
+
+    std::cout << "scanned " << summary.scanned << ", unchanged " << summary.unchanged << ", added "
+              << summary.added << ", changed " << summary.changed << ", moved " << summary.moved
+              << ", removed " << summary.removed << ", embedded " << summary.embedded << ", failed "
+              << summary.failed << " (" << summary.seconds << " s)\n";
+    // Every file that could not be indexed: this run's problems and earlier, unchanged ones.
+    std::vector<IndexFailure> failures = summary.failures;
+    for (const auto& failure : store.failures()) {
+        const bool listed =
+            std::any_of(failures.begin(), failures.end(),
+                        [&](const IndexFailure& f) { return f.path == failure.path; });
+        if (!listed) {
+            failures.push_back(failure);
+        }
+    }
+    if (!failures.empty()) {
+        std::cout << "could not index " << failures.size() << " file(s):\n";
+        for (const auto& failure : failures) {
+            std::cout << "  " << failure.path << ": " << failure.reason << "\n";
+        }
+    }
+    if (summary.cancelled) {
+        std::cout << "cancelled; run the same command again to continue\n";
+        exitCode = 130;
+        return;
+    }
+    exitCode = 0;
+}
+
+}  // namespace
+
+// `index`: brings a library's vectors up to date with its folders.
+void registerIndex(CLI::App& app, int& exitCode) {
+    auto* cmd = app.add_subcommand("index", "Index photo folders into the library (incremental)");
+    auto command = std::make_shared<IndexCommand>();
+    addDatabaseOption(*cmd, command->database);
+    addModelOptions(*cmd, command->model);
+    cmd->add_flag("--hidden", command->hidden, "Also index hidden files and folders");
+    cmd->add_flag("--no-follow-symlinks", command->noSymlinks, "Do not follow symbolic links");
+    cmd->add_flag("--retry-failed", command->retryFailed,
+                  "Retry files that failed before even if unchanged");
+    cmd->add_option("--decode-threads", command->decodeThreads,
+                    "Image decoding threads (0: cores - 1)");
+    cmd->add_option("--batch-tokens", command->batchTokens, "Image tokens per model batch")
+        ->check(CLI::Range(1, 1 << 20))
+        ->capture_default_str();
+    cmd->add_option("FOLDER", command->folders, "Folders to index")->required();
+    cmd->callback([command, &exitCode]() { run(*command, exitCode); });
+}
+
+}  // namespace abc::cli

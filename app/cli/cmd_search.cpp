@@ -1,0 +1,89 @@
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/command.h"
+#include "app/cli/model_options.h"
+#include "core/library/library_store.h"
+#include "core/library/photo_search.h"
+
+namespace abc::cli {
+
+namespace {
+
+struct SearchCommand {
+    ModelOptions model;
+    std::string database;
+    std::vector<std::string> words;
+    std::string instruction;
+    std::size_t top = 20;
+    bool json = false;
+    std::vector<std::string> folders;
+    std::string from;
+    std::string until;
+    std::vector<std::string> types;
+};
+
+void run(const SearchCommand& command, int& exitCode) {
+    LibraryStore store(databasePath(command.database));
+    const LoadedModel model = loadModel(command.model);
+    PhotoSearch search(store, *model.embedder, *model.decoder);
+    SearchRequest request;
+    for (const auto& word : command.words) {
+        request.query += (request.query.empty() ? "" : " ") + word;
+    }
+    request.instruction = command.instruction;
+    request.topK = command.top;
+    request.filter.folders = command.folders;
+    if (!command.from.empty()) {
+        request.filter.takenFrom = command.from;
+    }
+    if (!command.until.empty()) {
+        request.filter.takenUntil = command.until;
+    }
+    request.filter.mediaTypes = command.types;
+    if (search.indexedPhotos() == 0) {
+        std::cerr << "the library " << store.path()
+                  << " has no photos indexed with this model; run `abc-photos-cli index` first\n";
+    }
+    const auto results = search.search(request);
+    if (command.json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& result : results) {
+            out.push_back({{"path", result.path}, {"score", result.score}});
+        }
+        std::cout << out.dump(2) << "\n";
+    } else {
+        for (const auto& result : results) {
+            std::printf("%.4f  %s\n", result.score, result.path.c_str());
+        }
+    }
+    exitCode = 0;
+}
+
+}  // namespace
+
+// `search`: ranks the library's photos for a query (combined syntax, optional instruction).
+void registerSearch(CLI::App& app, int& exitCode) {
+    auto* cmd = app.add_subcommand(
+        "search", "Search the library: text, `beach + sunset - people`, `2:cat`, image:PATH");
+    auto command = std::make_shared<SearchCommand>();
+    addDatabaseOption(*cmd, command->database);
+    addModelOptions(*cmd, command->model);
+    cmd->add_option("--instruction", command->instruction,
+                    "Rank photos embedded with this instruction (instruct adapter)");
+    cmd->add_option("--top", command->top, "Number of results")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    cmd->add_flag("--json", command->json, "JSON list of {\"path\", \"score\"}, best first");
+    cmd->add_option("--folder", command->folders, "Only photos inside this folder (repeatable)");
+    cmd->add_option("--from", command->from, "Only photos taken on or after YYYY-MM-DD");
+    cmd->add_option("--until", command->until, "Only photos taken on or before YYYY-MM-DD");
+    cmd->add_option("--type", command->types, "Only these types: jpeg, png, heic, webp, ...");
+    cmd->add_option("QUERY", command->words, "The query")->required();
+    cmd->callback([command, &exitCode]() { run(*command, exitCode); });
+}
+
+}  // namespace abc::cli
