@@ -14,6 +14,7 @@ void registerDuplicates(CLI::App& app, int& exitCode);
 void registerForget(CLI::App& app, int& exitCode);
 void registerCompare(CLI::App& app, int& exitCode);
 void registerBenchLibrary(CLI::App& app, int& exitCode);
+void registerVerify(CLI::App& app, int& exitCode);
 
 const std::vector<Registrar>& allCommands() {
     static const std::vector<Registrar> commands = {
@@ -29,6 +30,7 @@ const std::vector<Registrar>& allCommands() {
         &registerForget,
         &registerCompare,
         &registerBenchLibrary,
+        &registerVerify,
     };
     return commands;
 }
