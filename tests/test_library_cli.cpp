@@ -1,0 +1,305 @@
+// The library through the real abc-photos-cli processes, the real SQLite file and the tiny ABC
+// checkpoint: incremental re-indexing counts, SIGKILL mid-index and resume, two processes on
+// one database, search --json, status, forget and compare.
+#include <signal.h>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <map>
+#include <thread>
+
+#include "core/library/library_store.h"
+
+using namespace abc;
+
+namespace {
+
+const QString kTiny = QStringLiteral(ABC_REFERENCE_DIR "/tiny-abc");
+
+QStringList modelArgs() {
+    return {"--base",
+            kTiny + "/Qwen2-VL",
+            "--pretrain-adapter",
+            kTiny + "/ABC-Pretrain",
+            "--instruct-adapter",
+            kTiny + "/ABC-Instruct",
+            "--threads",
+            "1"};
+}
+
+struct Result {
+    int code = -1;
+    QString out;
+};
+
+Result runCli(const QStringList& args, int timeoutMs = 120000) {
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(ABC_CLI_PATH), args);
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return {-1, "timed out: " + QString::fromUtf8(process.readAll())};
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
+            QString::fromUtf8(process.readAll())};
+}
+
+// Small distinct pictures; the preprocessor scales each to ABC's 256-token minimum.
+void writeImage(const QString& path, int seed) {
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QImage image(56, 42, QImage::Format_RGB888);
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            image.setPixel(x, y,
+                           qRgb((x * (seed + 3) + y) % 256, (y * 7 + seed * 40) % 256,
+                                (x * y + seed * 13) % 256));
+        }
+    }
+    if (!image.save(path, "PNG")) {
+        qFatal("cannot write %s", qPrintable(path));
+    }
+}
+
+std::map<QString, int> counts(const QString& out) {
+    std::map<QString, int> result;
+    static const QRegularExpression pattern(
+        QStringLiteral("(scanned|unchanged|added|changed|moved|removed|embedded|failed) (\\d+)"));
+    auto it = pattern.globalMatch(out);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        result[m.captured(1)] = m.captured(2).toInt();
+    }
+    return result;
+}
+
+std::map<std::string, std::vector<float>> vectorsByHash(const QString& db) {
+    LibraryStore store(db.toStdString());
+    std::map<std::string, std::vector<float>> out;
+    const auto models = store.models();
+    if (models.empty()) {
+        return out;
+    }
+    for (const auto& photo : store.allPhotos()) {
+        if (auto v = store.vector(photo.id, models[0].id, "")) {
+            out[photo.contentHash] = *v;
+        }
+    }
+    return out;
+}
+
+bool sameVectors(const std::map<std::string, std::vector<float>>& a,
+                 const std::map<std::string, std::vector<float>>& b, double* worst) {
+    *worst = 0;
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (const auto& [hash, v] : a) {
+        const auto other = b.find(hash);
+        if (other == b.end() || other->second.size() != v.size()) {
+            return false;
+        }
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            *worst = std::max(*worst, double(std::abs(v[i] - other->second[i])));
+        }
+    }
+    return *worst <= 1e-5;
+}
+
+}  // namespace
+
+class TestLibraryCli : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void initTestCase() {
+        QVERIFY2(QFileInfo::exists(kTiny + "/Qwen2-VL/config.json"),
+                 "the tiny checkpoint is missing");
+    }
+
+    void reindexRedoesOnlyWhatChanged() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
+        for (int i = 0; i < 6; ++i) {
+            writeImage(root + QString("/%1/p%2.png").arg(i % 2).arg(i), i);
+        }
+        const QString db = dir.filePath("lib.sqlite3");
+        auto r = runCli(QStringList{"index", "--db", db} + modelArgs() + QStringList{root});
+        QVERIFY2(r.code == 0, qPrintable(r.out));
+        auto c = counts(r.out);
+        QCOMPARE(c["scanned"], 6);
+        QCOMPARE(c["embedded"], 6);
+
+        r = runCli(QStringList{"index", "--db", db} + modelArgs() + QStringList{root});
+        c = counts(r.out);
+        QCOMPARE(c["unchanged"], 6);
+        QCOMPARE(c["embedded"], 0);
+
+        writeImage(root + "/0/p0.png", 100);                                 // modified
+        QVERIFY(QFile::remove(root + "/1/p1.png"));                          // deleted
+        QVERIFY(QFile::rename(root + "/0/p2.png", root + "/p2-moved.png"));  // moved
+        writeImage(root + "/new.png", 200);                                  // added
+        r = runCli(QStringList{"index", "--db", db} + modelArgs() + QStringList{root});
+        QVERIFY2(r.code == 0, qPrintable(r.out));
+        c = counts(r.out);
+        QCOMPARE(c["unchanged"], 3);
+        QCOMPARE(c["changed"], 1);
+        QCOMPARE(c["moved"], 1);
+        QCOMPARE(c["added"], 1);
+        QCOMPARE(c["removed"], 2);
+        QCOMPARE(c["embedded"], 2);
+
+        // search --json: a list of {path, score}, best first, paths that exist.
+        r = runCli(QStringList{"search", "--db", db, "--json", "--top", "3"} + modelArgs() +
+                   QStringList{"a", "colourful", "pattern"});
+        QVERIFY2(r.code == 0, qPrintable(r.out));
+        const auto json = QJsonDocument::fromJson(r.out.mid(r.out.indexOf('[')).toUtf8()).array();
+        QCOMPARE(json.size(), 3);
+        double previous = 2.0;
+        for (const auto& entry : json) {
+            const auto object = entry.toObject();
+            QVERIFY(QFileInfo::exists(object["path"].toString()));
+            QVERIFY(object["score"].toDouble() <= previous);
+            previous = object["score"].toDouble();
+        }
+
+        r = runCli({"status", "--db", db, "--json"});
+        const auto status = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(status["photos"].toInt(), 6);
+        QCOMPARE(status["integrity"].toString(), QStringLiteral("ok"));
+
+        r = runCli({"forget", "--db", db, root + "/1"});
+        QVERIFY2(r.out.contains("forgot 2 file(s)"), qPrintable(r.out));
+    }
+
+    void sigkillMidIndexLosesNothingAndResumes() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
+        const int photos = 16;
+        for (int i = 0; i < photos; ++i) {
+            writeImage(root + QString("/p%1.png").arg(i, 2, 10, QChar('0')), i);
+        }
+        // Reference: one uninterrupted run.
+        const QString reference = dir.filePath("reference.sqlite3");
+        auto r = runCli(QStringList{"index", "--db", reference} + modelArgs() + QStringList{root});
+        QVERIFY2(r.code == 0, qPrintable(r.out));
+
+        // Batches of one photo so commits happen often; kill once some are committed.
+        const QString db = dir.filePath("lib.sqlite3");
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(QStringLiteral(ABC_CLI_PATH),
+                      QStringList{"index", "--db", db, "--batch-tokens", "1"} + modelArgs() +
+                          QStringList{root});
+        QVERIFY(process.waitForStarted());
+        QElapsedTimer timer;
+        timer.start();
+        std::int64_t committed = 0;
+        while (timer.elapsed() < 60000 && process.state() == QProcess::Running) {
+            if (QFileInfo::exists(db)) {
+                try {
+                    LibraryStore peek(db.toStdString());
+                    const auto models = peek.models();
+                    committed = models.empty() ? 0 : models[0].plainVectors;
+                } catch (const std::exception&) {
+                }
+            }
+            if (committed >= 3) {
+                break;
+            }
+            QThread::msleep(20);
+        }
+        QVERIFY2(process.state() == QProcess::Running,
+                 "indexing finished before it could be killed");
+        ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
+        QVERIFY(process.waitForFinished());
+        QCOMPARE(process.exitStatus(), QProcess::CrashExit);
+
+        std::int64_t afterKill = 0;
+        {
+            LibraryStore store(db.toStdString());
+            QCOMPARE(QString::fromStdString(store.integrityCheck()), QStringLiteral("ok"));
+            afterKill = store.models().at(0).plainVectors;
+            QVERIFY2(afterKill >= committed, "a committed vector was lost");
+            QVERIFY2(afterKill < photos, "the kill came too late to test resuming");
+        }
+        r = runCli(QStringList{"index", "--db", db} + modelArgs() + QStringList{root});
+        QVERIFY2(r.code == 0, qPrintable(r.out));
+        QCOMPARE(counts(r.out)["embedded"], int(photos - afterKill));  // no committed work redone
+        double worst = 0;
+        QVERIFY2(sameVectors(vectorsByHash(db), vectorsByHash(reference), &worst),
+                 qPrintable(QString("max |diff| %1").arg(worst)));
+    }
+
+    void twoProcessesOnOneDatabaseStayConsistent() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath();
+        for (int i = 0; i < 5; ++i) {
+            writeImage(root + QString("/a/p%1.png").arg(i), i);
+            writeImage(root + QString("/b/q%1.png").arg(i), 50 + i);
+        }
+        writeImage(root + "/b/same-as-a0.png", 0);  // the same content in both folders
+        const QString db = dir.filePath("lib.sqlite3");
+        QProcess first;
+        QProcess second;
+        first.setProcessChannelMode(QProcess::MergedChannels);
+        second.setProcessChannelMode(QProcess::MergedChannels);
+        first.start(QStringLiteral(ABC_CLI_PATH),
+                    QStringList{"index", "--db", db, "--batch-tokens", "1"} + modelArgs() +
+                        QStringList{root + "/a"});
+        second.start(QStringLiteral(ABC_CLI_PATH),
+                     QStringList{"index", "--db", db, "--batch-tokens", "1"} + modelArgs() +
+                         QStringList{root + "/b"});
+        QVERIFY(first.waitForFinished(120000));
+        QVERIFY(second.waitForFinished(120000));
+        const QString out = QString::fromUtf8(first.readAll() + second.readAll());
+        QVERIFY2(first.exitCode() == 0 && second.exitCode() == 0, qPrintable(out));
+        LibraryStore store(db.toStdString());
+        QCOMPARE(QString::fromStdString(store.integrityCheck()), QStringLiteral("ok"));
+        QCOMPARE(store.fileCount(), std::int64_t{11});
+        QCOMPARE(store.photoCount(), std::int64_t{10});
+        QCOMPARE(store.models().size(), std::size_t{1});
+        QCOMPARE(store.models()[0].plainVectors, std::int64_t{10});
+        QCOMPARE(store.folders().size(), std::size_t{2});
+    }
+
+    void compareAndNewerDatabaseMessages() {
+        auto r = runCli(QStringList{"compare", "--json", "--image",
+                                    QStringLiteral(ABC_REFERENCE_DIR "/images/dog_and_cat.jpg"),
+                                    "--instruction", "what is the animal on the left?",
+                                    "--instruction", "what is the animal on the right?",
+                                    "--candidate", "a dog", "--candidate", "a cat"} +
+                        modelArgs());
+        QVERIFY2(r.code == 0, qPrintable(r.out));
+        const auto json = QJsonDocument::fromJson(r.out.mid(r.out.indexOf('{')).toUtf8()).object();
+        const auto matrix = json["matrix"].toArray();
+        QCOMPARE(matrix.size(), 2);
+        QCOMPARE(matrix[0].toArray().size(), 2);
+        QVERIFY(matrix[0].toArray()[0].toDouble() != matrix[1].toArray()[0].toDouble());
+
+        QTemporaryDir dir;
+        const QString db = dir.filePath("lib.sqlite3");
+        { LibraryStore store(db.toStdString()); }
+        {
+            QProcess sqlite;
+            sqlite.start("sqlite3", {db, "PRAGMA user_version = 99;"});
+            QVERIFY(sqlite.waitForFinished());
+        }
+        r = runCli({"status", "--db", db});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.out.contains("newer version of ABC Photos"), qPrintable(r.out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLibraryCli)
+#include "test_library_cli.moc"
