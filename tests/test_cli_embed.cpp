@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -16,6 +17,27 @@
 namespace {
 
 const QString kEngineFixtures = QStringLiteral(ABC_TEST_DATA_DIR "/engine");
+const QString kReference = QStringLiteral(ABC_REFERENCE_DIR);
+
+QStringList tinyAbcArgs() {
+    return {"--base",
+            kReference + "/tiny-abc/Qwen2-VL",
+            "--pretrain-adapter",
+            kReference + "/tiny-abc/ABC-Pretrain",
+            "--instruct-adapter",
+            kReference + "/tiny-abc/ABC-Instruct"};
+}
+
+double maxAbsDiff(const QJsonArray& got, const QJsonArray& want) {
+    if (got.size() != want.size() || got.isEmpty()) {
+        return 1e30;
+    }
+    double d = 0.0;
+    for (qsizetype i = 0; i < got.size(); ++i) {
+        d = std::max(d, std::abs(got[i].toDouble() - want[i].toDouble()));
+    }
+    return d;
+}
 
 struct Result {
     int exitCode = -1;
@@ -192,6 +214,129 @@ class TestCliEmbed : public QObject {
               seq.value("max_abs_diff").toDouble(), seq.value("min_cosine").toDouble());
         QVERIFY(seq.value("max_abs_diff").toDouble() > 1e-5);
         QVERIFY(seq.value("min_cosine").toDouble() > 0.9);
+    }
+
+    // `embed --cases`: text, image and image+instruction, images relative to the cases file;
+    // the output is exactly [{"id", "input_ids", "embedding"}] with the golden ids and vectors.
+    void embedCasesMatchTheGoldens() {
+        QFile goldensFile(kReference + "/goldens/embeddings.json");
+        QVERIFY(goldensFile.open(QIODevice::ReadOnly));
+        QMap<QString, QJsonObject> goldens;
+        for (const auto& v :
+             QJsonDocument::fromJson(goldensFile.readAll()).object().value("cases").toArray()) {
+            goldens[v.toObject().value("id").toString()] = v.toObject();
+        }
+        QTemporaryDir temp;
+        QVERIFY(temp.isValid());
+        QVERIFY(QDir().mkpath(temp.path() + "/cases/photos"));
+        const QStringList ids = {"text_00", "text_06", "image_tiny_40x30", "image_rgba_300x200",
+                                 "inst_dog_and_cat_00"};
+        QJsonArray cases;
+        for (const auto& id : ids) {
+            const QJsonObject g = goldens.value(id);
+            QVERIFY2(!g.isEmpty(), qPrintable(id));
+            QJsonObject c{{"id", id}, {"kind", g.value("kind")}};
+            if (g.value("text").isString()) {
+                c["text"] = g.value("text");
+            }
+            if (g.value("image").isString()) {
+                const QString name = g.value("image").toString();
+                const QString copy = temp.path() + "/cases/photos/" + name;
+                QVERIFY(QFile::exists(copy) || QFile::copy(kReference + "/images/" + name, copy));
+                c["image"] = "photos/" + name;
+            }
+            cases.append(c);
+        }
+        const QString casesFile = temp.path() + "/cases/cases.json";
+        const QString outFile = temp.path() + "/out.json";
+        QVERIFY(writeJson(casesFile, QJsonDocument(cases)));
+        const Result r =
+            runCli(QStringList{"embed"} + tinyAbcArgs() +
+                   QStringList{"--cases", casesFile, "--out", outFile, "--batch", "2"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+
+        QFile out(outFile);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        const QJsonArray results = QJsonDocument::fromJson(out.readAll()).array();
+        QCOMPARE(results.size(), ids.size());
+        for (qsizetype i = 0; i < results.size(); ++i) {
+            const QJsonObject o = results[i].toObject();
+            QCOMPARE(o.keys(), (QStringList{"embedding", "id", "input_ids"}));
+            QCOMPARE(o.value("id").toString(), ids[i]);
+            const QJsonObject g = goldens.value(ids[i]);
+            QCOMPARE(o.value("input_ids").toArray(), g.value("input_ids").toArray());
+            const double d =
+                maxAbsDiff(o.value("embedding").toArray(), g.value("embedding").toArray());
+            qInfo("embed --cases %s: max|diff| %.3g", qPrintable(ids[i]), d);
+            QVERIFY2(d <= 1e-5, qPrintable(ids[i] + " " + QString::number(d)));
+        }
+    }
+
+    // `--text` prints the JSON to standard output; `--positions mrope` gives embedding_mrope.
+    void embedSingleInputs() {
+        QFile goldensFile(kReference + "/goldens/embeddings.json");
+        QVERIFY(goldensFile.open(QIODevice::ReadOnly));
+        QJsonObject text;
+        QJsonObject image;
+        for (const auto& v :
+             QJsonDocument::fromJson(goldensFile.readAll()).object().value("cases").toArray()) {
+            const QString id = v.toObject().value("id").toString();
+            if (id == "text_02") {
+                text = v.toObject();
+            } else if (id == "image_gray_500x500") {
+                image = v.toObject();
+            }
+        }
+        const Result t = runCli(QStringList{"embed"} + tinyAbcArgs() +
+                                QStringList{"--text", text.value("text").toString()});
+        QVERIFY2(t.exitCode == 0, t.err.constData());
+        const QJsonArray tOut = QJsonDocument::fromJson(t.out).array();
+        QCOMPARE(tOut.size(), 1);
+        QCOMPARE(tOut[0].toObject().value("input_ids").toArray(),
+                 text.value("input_ids").toArray());
+        const double dt = maxAbsDiff(tOut[0].toObject().value("embedding").toArray(),
+                                     text.value("embedding").toArray());
+        qInfo("embed --text: max|diff| %.3g", dt);
+        QVERIFY(dt <= 1e-5);
+
+        const Result m = runCli(QStringList{"embed"} + tinyAbcArgs() +
+                                QStringList{"--image", kReference + "/images/gray_500x500.png",
+                                            "--positions", "mrope"});
+        QVERIFY2(m.exitCode == 0, m.err.constData());
+        const QJsonArray mOut = QJsonDocument::fromJson(m.out).array();
+        QCOMPARE(mOut.size(), 1);
+        const double dm = maxAbsDiff(mOut[0].toObject().value("embedding").toArray(),
+                                     image.value("embedding_mrope").toArray());
+        qInfo("embed --image --positions mrope: max|diff| %.3g", dm);
+        QVERIFY(dm <= 1e-5);
+    }
+
+    // A case whose image does not exist: non-zero exit, the file named, no output written.
+    void embedNamesAMissingImage() {
+        QTemporaryDir temp;
+        QVERIFY(temp.isValid());
+        const QString casesFile = temp.path() + "/cases.json";
+        const QString outFile = temp.path() + "/out.json";
+        QVERIFY(writeJson(
+            casesFile,
+            QJsonDocument(QJsonArray{
+                QJsonObject{{"id", "t"}, {"kind", "text"}, {"text", "a dog"}},
+                QJsonObject{
+                    {"id", "gone"}, {"kind", "image"}, {"image", "missing/nowhere.jpg"}}})));
+        const Result r = runCli(QStringList{"embed"} + tinyAbcArgs() +
+                                QStringList{"--cases", casesFile, "--out", outFile});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("nowhere.jpg"), r.err.constData());
+        QVERIFY(!QFile::exists(outFile));
+
+        // An instruction without an instruct adapter is refused, not silently run without it.
+        const Result n =
+            runCli(QStringList{"embed"} + tinyAbcArgs() +
+                   QStringList{"--no-instruct", "--image", kReference + "/images/tiny_40x30.jpg",
+                               "--instruction", "what is the animal on the left?"});
+        QVERIFY(n.exitCode != 0);
+        QVERIFY2(!n.err.isEmpty(), n.out.constData());
+        qInfo("no instruct adapter: %s", n.err.trimmed().constData());
     }
 
     void verifyNamesAMissingFolder() {
