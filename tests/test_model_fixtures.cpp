@@ -172,13 +172,14 @@ class TestModelFixtures : public QObject {
         }
         qInfo("%s: %lld cases, max|diff| %.3g (sequential), %.3g (mrope)", qPrintable(config),
               static_cast<long long>(cases.size()), worst, worstMrope);
-        // Known open point: this configuration (rsLoRA, vision gelu, the most rotary-sensitive
-        // of the four) lands at up to 1.3e-5 on its image cases; text cases are at 3e-7.
-        QEXPECT_FAIL("gqa2_regex_rslora", "image cases at 1.3e-5, tolerance 1e-5 (open)", Continue);
-        QVERIFY(worst <= 1e-5);
-        QEXPECT_FAIL("gqa2_regex_rslora", "image cases at 1.3e-5, tolerance 1e-5 (open)", Continue);
-        QVERIFY(worstMrope <= 1e-5);
-        QVERIFY(worst <= 2e-5 && worstMrope <= 2e-5);
+        // The goldens are the reference computed in float64, so this bounds the engine's own
+        // float32 error (docs/engine.md: gqa2_regex_rslora amplifies float32 rounding most).
+        const double tolerance =
+            goldens.value("tolerance").toObject().value("embedding_max_abs_diff").toDouble();
+        QCOMPARE(tolerance, 1e-5);
+        QCOMPARE(goldens.value("dtype").toString(), QString("float64"));
+        QVERIFY(worst <= tolerance);
+        QVERIFY(worstMrope <= tolerance);
 
         // Mixed kinds, image sizes and lengths in one batch, in reverse order.
         model->setPositions(abc::PositionMode::Sequential);
@@ -201,33 +202,47 @@ class TestModelFixtures : public QObject {
         qInfo("%s: batch vs one-by-one max|diff| %.3g", qPrintable(config), batchDiff);
         QVERIFY(batchDiff <= 1e-5);
 
-        // Per-stage intermediates (relative max|diff|).
+        // Per-stage intermediates of one case (relative max|diff|). Each stage may be as far
+        // from the float64 goldens as twice the upstream float32 run of the reference is (the
+        // float32 noise of an independent implementation, stored with the goldens), and never
+        // needs to be closer than 1e-5.
         const QJsonObject inter = goldens.value("intermediates").toObject();
+        const QJsonObject float32Noise = goldens.value("float32_reference")
+                                             .toObject()
+                                             .value("intermediates_relative_max_abs_diff")
+                                             .toObject();
         const auto file =
             abc::SafetensorsFile::open(dir / inter.value("file").toString().toStdString());
-        const std::string caseId = inter.value("case").toString().toStdString();
+        const QString caseId = inter.value("case").toString();
+        int traced = 0;
         for (int i = 0; i < cases.size(); ++i) {
-            if (cases[i].toObject().value("id").toString().toStdString() != caseId) {
+            if (cases[i].toObject().value("id").toString() != caseId) {
                 continue;
             }
             const auto input = inputsFor(QJsonArray{cases[i]}, nullptr).front();
             abc::ForwardTrace trace;
+            model->setPositions(abc::PositionMode::Sequential);
             model->embed(input.inputIds, input.images, input.instruct, &trace);
+            QCOMPARE(trace.tensors.size(), std::size_t(7));
             for (const auto& [stage, tensor] : trace.tensors) {
-                const std::string key = caseId + "/" + stage;
-                if (!file.find(key)) {
-                    continue;
-                }
-                const auto want = tensorFloats(file, key);
+                const QString name = QString::fromStdString(stage);
+                QVERIFY2(file.find(stage), qPrintable(name + " missing from the intermediates"));
+                const auto want = tensorFloats(file, stage);
+                QCOMPARE(tensor.values.size(), want.size());
                 double scale = 1e-30;
                 for (const float w : want) {
                     scale = std::max(scale, double(std::abs(w)));
                 }
                 const double relative = maxAbsDiff(tensor.values, want) / scale;
-                QVERIFY2(relative <= 1e-5,
-                         qPrintable(QString::fromStdString(key) + " " + QString::number(relative)));
+                const double allowed = std::max(1e-5, 2.0 * float32Noise.value(name).toDouble());
+                qInfo("  %s %s relative %.3g (allowed %.3g)", qPrintable(caseId), qPrintable(name),
+                      relative, allowed);
+                QVERIFY2(relative <= allowed,
+                         qPrintable(caseId + "/" + name + " " + QString::number(relative)));
+                ++traced;
             }
         }
+        QCOMPARE(traced, 7);
     }
 
     void instructionWithoutInstructAdapterIsRefused() {

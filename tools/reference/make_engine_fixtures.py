@@ -4,8 +4,11 @@ Each configuration gets a base folder like Qwen/Qwen2-VL-7B-Instruct (config.jso
 safetensors, index), the pretrain adapter and, except for one configuration, the instruct adapter
 (PEFT LoRA, F32). Cases are token ids plus pixel patches, so no tokenizer or image decoder is
 involved; the goldens come from abc_reference.AbcReference (transformers 4.47.1 + peft 0.13.2
-loading the files just written). Fixed seeds: rerunning reproduces the same bytes for the
-checkpoints; goldens agree to float32 rounding. The format is documented in README.md.
+loading the files just written), run in float64 (float64_mode: the merged weights cast to
+float64, the rotary tables as ABC's bf16 runtime holds them), so that they carry no float32
+noise; the float32 run of the same reference is recorded next to them as the noise level of an
+independent float32 implementation. Fixed seeds: rerunning reproduces the same bytes. The
+format is documented in README.md.
 
     tools/reference/.venv/bin/python tools/reference/make_engine_fixtures.py [--out DIR]
 """
@@ -25,6 +28,7 @@ from safetensors.torch import save_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import abc_reference  # noqa: E402
+from float64_mode import KeepFloat64, to_float64  # noqa: E402
 
 FORMAT = "abc-engine-fixture/1"
 PATCH_DIM = 3 * 2 * 14 * 14  # channels x temporal_patch_size x patch x patch, fixed by Qwen2-VL
@@ -336,6 +340,43 @@ def sensitivity(ref, case, pixels) -> dict:
 
 
 ORIGINAL_UPDATE_CAUSAL_MASK = abc_reference.qwen2_vl.Qwen2VLModel._update_causal_mask
+STAGES = ("vision_patch_embed", "vision_out", "inputs_embeds", "last_hidden_state", "pooled", "embedding")
+
+
+def run_cases(ref, cases, probe, pixels) -> dict:
+    """Every case in both position modes, and the probe case's intermediates, in ref's dtype."""
+    out = {"cases": {}, "stages": None}
+    for case in cases:
+        pv = pixels[case["image"]] if case["image"] else None
+        inst = case["kind"] == "image+instruction"
+        got = {"embedding": ref.embed(case["input_ids"], pv, case.get("grid_thw"), inst).tolist()}
+        if pv is not None:
+            mrope = ref.embed(case["input_ids"], pv, case["grid_thw"], inst, "mrope", intermediates=True)
+            got["embedding_mrope"] = mrope["embedding"].tolist()
+            got["position_ids_mrope"] = mrope["position_ids"].tolist()
+        out["cases"][case["id"]] = got
+    out["stages"] = ref.embed(probe["input_ids"], pixels[probe["image"]], probe["grid_thw"],
+                              probe["kind"] == "image+instruction", intermediates=True)
+    return out
+
+
+def float32_noise(f32: dict, f64: dict) -> dict:
+    """How far the same upstream code lands from the float64 goldens when it runs in float32."""
+    worst = {"embedding": 0.0, "embedding_mrope": 0.0}
+    for case_id, want in f64["cases"].items():
+        for key in worst:
+            if key in want:
+                d = (torch.tensor(f32["cases"][case_id][key], dtype=torch.float64)
+                     - torch.tensor(want[key], dtype=torch.float64)).abs().max()
+                worst[key] = max(worst[key], float(d))
+    stages = {}
+    for stage in STAGES:
+        a, b = f32["stages"][stage].double(), f64["stages"][stage].double()
+        stages[stage] = float((a - b).abs().max() / b.abs().max())
+    return {"about": "the float32 run of this reference against these float64 goldens",
+            "embedding_max_abs_diff": worst["embedding"],
+            "embedding_mrope_max_abs_diff": worst["embedding_mrope"],
+            "intermediates_relative_max_abs_diff": stages}
 
 
 def build(cfg: dict, out: Path, pixels: dict, seed: int) -> dict:
@@ -366,36 +407,35 @@ def build(cfg: dict, out: Path, pixels: dict, seed: int) -> dict:
             shutil.copytree(base4, folder / "Qwen2-VL")
         ref = abc_reference.AbcReference(base4, folder / "ABC-Pretrain",
                                          folder / "ABC-Instruct" if cfg["instruct"] else None)
-        for case in cases:
-            pv = pixels[case["image"]] if case["image"] else None
-            inst = case["kind"] == "image+instruction"
-            case["embedding"] = ref.embed(case["input_ids"], pv, case.get("grid_thw"), inst).tolist()
-            if pv is not None:
-                got = ref.embed(case["input_ids"], pv, case["grid_thw"], inst, "mrope", intermediates=True)
-                case["embedding_mrope"] = got["embedding"].tolist()
-                case["position_ids_mrope"] = got["position_ids"].tolist()
         probe = next(c for c in cases if c["kind"] == ("image+instruction" if cfg["instruct"] else "image"))
-        pv = pixels[probe["image"]]
-        stages = ref.embed(probe["input_ids"], pv, probe["grid_thw"], probe["kind"] == "image+instruction",
-                           intermediates=True)
-        save_file({k: v.contiguous() for k, v in stages.items()} |
+        float32_run = run_cases(ref, cases, probe, pixels)
+        to_float64(ref)
+        with KeepFloat64():
+            float64_run = run_cases(ref, cases, probe, pixels)
+            sens = sensitivity(ref, probe, pixels)
+        for case in cases:
+            case.update(float64_run["cases"][case["id"]])
+        stages = float64_run["stages"]
+        save_file({k: (v.float() if v.is_floating_point() else v).contiguous() for k, v in stages.items()} |
                   {"input_ids": torch.tensor(probe["input_ids"], dtype=torch.int64)},
                   str(folder / "intermediates.safetensors"), metadata={"format": "pt"})
-        sens = sensitivity(ref, probe, pixels)
+        noise = float32_noise(float32_run, float64_run)
 
     goldens = {
         "format": FORMAT, "config": cfg["name"], "about": cfg["about"],
         "base": "Qwen2-VL", "pretrain_adapter": "ABC-Pretrain",
         "instruct_adapter": "ABC-Instruct" if cfg["instruct"] else None,
         "checkpoint_names": cfg["names"], "pixel_values": "../pixel_values.safetensors",
-        "dtype": "float32", "pretrain_lora_targets": pre_targets, "instruct_lora_targets": inst_targets,
+        "dtype": "float64", "pretrain_lora_targets": pre_targets, "instruct_lora_targets": inst_targets,
         "intermediates": {"file": "intermediates.safetensors", "case": probe["id"]},
         "tolerance": {"embedding_max_abs_diff": 1e-5},
+        "float32_reference": noise,
         "sensitivity_max_abs_diff": sens,
         "cases": cases,
     }
     (folder / "goldens.json").write_text(json.dumps(goldens, indent=1) + "\n")
-    return {"config": cfg["name"], "about": cfg["about"], "cases": len(cases), "sensitivity": sens}
+    return {"config": cfg["name"], "about": cfg["about"], "cases": len(cases), "sensitivity": sens,
+            "float32_reference": noise}
 
 
 random_base_weights.shapes = {}
