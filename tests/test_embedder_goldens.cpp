@@ -222,21 +222,31 @@ class TestEmbedderGoldens : public QObject {
     }
 
     // bfloat16 on CPU (weights and activations) cannot meet 1e-5 (README section 6); it must
-    // stay close to float32. Measured on this checkpoint: max|diff| 5.8e-3, min cosine
-    // 0.99988; the bounds leave about 3x (README: full bf16 pipelines land at 1e-3 to 1e-2).
+    // stay close to float32. Measured on this checkpoint: these 9 cases max|diff| 5.6e-3, min
+    // cosine 0.99989 (all 19: 5.8e-3, 0.99988); the bounds leave about 3x (README: full bf16
+    // pipelines land at 1e-3 to 1e-2).
     void bfloat16StaysCloseToFloat32() {
         const auto embedder = abc::Embedder::load(
             tinyAbc(abc::PositionMode::Sequential, true, abc::Precision::BFloat16));
+        // bf16 matmuls are slow on CPUs without native bf16 (about 1 s per image case
+        // here): every text, and one image and one image+instruction case.
         std::vector<abc::EmbedRequest> requests;
+        QJsonArray used;
         for (const auto& v : cases_) {
-            requests.push_back(requestFor(v.toObject()));
+            const QString id = v.toObject().value("id").toString();
+            if (id.startsWith("text_") || id == "image_rgba_300x200" ||
+                id == "inst_dog_and_cat_00") {
+                requests.push_back(requestFor(v.toObject()));
+                used.append(v);
+            }
         }
+        QCOMPARE(requests.size(), std::size_t(9));
         const auto vectors = embedder->embed(requests);
         QCOMPARE(vectors.size(), requests.size());
         double worstDiff = 0.0;
         double worstCosine = 1.0;
         for (std::size_t i = 0; i < vectors.size(); ++i) {
-            const Agreement a = compare(vectors[i], floats(cases_[int(i)].toObject()["embedding"]));
+            const Agreement a = compare(vectors[i], floats(used[int(i)].toObject()["embedding"]));
             worstDiff = std::max(worstDiff, a.maxAbsDiff);
             worstCosine = std::min(worstCosine, a.cosine);
         }
