@@ -100,7 +100,6 @@ class TestCliEmbed : public QObject {
         QVERIFY(configs.size() >= 4);
 
         const Result r = runCli({"verify", "--fixtures", kEngineFixtures, "--json"});
-        QVERIFY2(r.exitCode == 0 || r.exitCode == 1, r.err.constData());
         QJsonParseError error{};
         const QJsonObject report = QJsonDocument::fromJson(r.out, &error).object();
         QVERIFY2(error.error == QJsonParseError::NoError, r.out.constData());
@@ -142,18 +141,17 @@ class TestCliEmbed : public QObject {
                                 mrope.value("max_abs_diff").toDouble() <= tolerance;
             QCOMPARE(c.value("within_tolerance").toBool(), within);
             allWithin = allWithin && within;
-            // The engine's known float32 figures (docs/engine.md): at most 2e-5 everywhere,
-            // cosine at 1 to 1e-9.
-            QVERIFY(seq.value("max_abs_diff").toDouble() <= 2e-5);
-            QVERIFY(mrope.value("max_abs_diff").toDouble() <= 2e-5);
+            // float32 on CPU meets every configuration's tolerance (docs/engine.md).
+            QVERIFY2(within, qPrintable(name));
             QVERIFY(seq.value("min_cosine").toDouble() >= 0.99999);
             QVERIFY(mrope.value("min_cosine").toDouble() >= 0.99999);
             QVERIFY(c.value("load_seconds").toDouble() > 0.0);
             QVERIFY(c.value("embed_seconds").toDouble() > 0.0);
         }
-        // float32: the exit code says whether every configuration met its tolerance.
-        QCOMPARE(report.value("within_tolerance").toBool(), allWithin);
-        QCOMPARE(r.exitCode, allWithin ? 0 : 1);
+        QVERIFY(allWithin);
+        QVERIFY(report.value("within_tolerance").toBool());
+        QVERIFY(report.value("passed").toBool());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
     }
 
     // The human-readable table of one configuration within tolerance, exit 0.
