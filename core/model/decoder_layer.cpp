@@ -20,10 +20,15 @@ at::Tensor DecoderLayer::operator()(const at::Tensor& x, const RotaryTable& rota
         heads(q), heads(k), heads(v), std::nullopt, 0.0, /*is_causal=*/false,
         1.0 / std::sqrt(static_cast<double>(headDim)), /*enable_gqa=*/numHeads != numKeyValueHeads);
     const at::Tensor attention = attended.squeeze(0).transpose(0, 1).reshape({length, hidden});
-    at::Tensor out = x + oProj(attention, adapterOn);
-    const at::Tensor m = postAttentionNorm(out);
-    out = out +
-          downProj(activate(activation, gateProj(m, adapterOn)) * upProj(m, adapterOn), adapterOn);
+    // Residual sums accumulate into the fresh projection outputs (a + b == b + a exactly).
+    at::Tensor residual = oProj(attention, adapterOn);
+    residual.add_(x);
+    const at::Tensor m = postAttentionNorm(residual);
+    at::Tensor gate = gateProj(m, adapterOn);
+    activateInPlace(activation, gate);
+    gate.mul_(upProj(m, adapterOn));
+    at::Tensor out = downProj(gate, adapterOn);
+    out.add_(residual);
     return out;
 }
 

@@ -38,4 +38,24 @@ at::Tensor activate(Activation activation, const at::Tensor& x) {
     return x;
 }
 
+void activateInPlace(Activation activation, at::Tensor& x) {
+    switch (activation) {
+        case Activation::QuickGelu:
+            x.mul_(at::sigmoid(x * 1.702));
+            return;
+        case Activation::Gelu:
+            at::gelu_(x);
+            return;
+        case Activation::GeluTanh:
+            at::gelu_(x, "tanh");
+            return;
+        case Activation::Silu:
+            at::silu_(x);
+            return;
+        case Activation::Relu:
+            at::relu_(x);
+            return;
+    }
+}
+
 }  // namespace abc

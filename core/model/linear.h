@@ -39,5 +39,7 @@ struct RmsNorm {
 
 // transformers' ACT2FN for the supported names (quick_gelu = x * sigmoid(1.702 x), gelu = erf).
 at::Tensor activate(Activation activation, const at::Tensor& x);
+// The same, overwriting x (a temporary the caller owns): no new activation-sized buffer.
+void activateInPlace(Activation activation, at::Tensor& x);
 
 }  // namespace abc

@@ -11,12 +11,18 @@ at::Tensor inverseFrequencies(std::int64_t dim, double theta) {
     return at::reciprocal(at::pow(theta, exponents));
 }
 
-at::Tensor rotateHalf(const at::Tensor& x) {
+at::Tensor swapHalves(const at::Tensor& x) {
     const auto half = x.size(-1) / 2;
-    return at::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);
+    return at::cat({x.slice(-1, half), x.slice(-1, 0, half)}, -1);
 }
 
 }  // namespace
+
+RotaryTable RotaryTable::to(const at::Device& device) const {
+    const auto half = sin.size(-1) / 2;
+    const at::Tensor signedSin = at::cat({-sin.slice(-1, 0, half), sin.slice(-1, half)}, -1);
+    return {cos.to(device), sin.to(device), signedSin.to(device)};
+}
 
 at::Tensor roundThroughBf16(const at::Tensor& values) {
     return values.to(at::kBFloat16).to(at::kFloat);
@@ -35,7 +41,7 @@ RotaryTable visionRotary(std::int64_t gridT, std::int64_t gridH, std::int64_t gr
     };
     const at::Tensor theta = at::cat({angles(rows), angles(cols)}, 1);  // (N, headDim / 2)
     const at::Tensor emb = at::cat({theta, theta}, 1);                  // (N, headDim)
-    return {roundThroughBf16(emb.cos()), roundThroughBf16(emb.sin())};
+    return {roundThroughBf16(emb.cos()), roundThroughBf16(emb.sin()), {}};
 }
 
 RotaryTable textRotary(const at::Tensor& positions, std::int64_t headDim, double theta,
@@ -55,14 +61,21 @@ RotaryTable textRotary(const at::Tensor& positions, std::int64_t headDim, double
         sinParts.push_back(sin[i % 3].slice(1, start, start + width));
         start += width;
     }
-    return {at::cat(cosParts, 1).contiguous(), at::cat(sinParts, 1).contiguous()};
+    return {at::cat(cosParts, 1).contiguous(), at::cat(sinParts, 1).contiguous(), {}};
 }
 
 at::Tensor applyRotary(const at::Tensor& x, const RotaryTable& table) {
     const at::Tensor h = x.to(at::kFloat);
-    const at::Tensor cos = table.cos.unsqueeze(1);  // (L, 1, headDim)
-    const at::Tensor sin = table.sin.unsqueeze(1);
-    return (h * cos + rotateHalf(h) * sin).to(x.scalar_type());
+    std::vector<std::int64_t> shape(static_cast<std::size_t>(x.dim()), 1);
+    shape.front() = x.size(0);
+    shape.back() = x.size(-1);
+    // h * cos + rotate_half(h) * sin, the products and the sum rounded as upstream rounds
+    // them, in three passes and two buffers.
+    at::Tensor rotated = swapHalves(h);
+    rotated.mul_(table.rotateSin.view(shape));
+    at::Tensor out = h * table.cos.view(shape);
+    out.add_(rotated);
+    return out.to(x.scalar_type());
 }
 
 }  // namespace abc

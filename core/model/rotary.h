@@ -12,8 +12,11 @@ namespace abc {
 struct RotaryTable {
     at::Tensor cos;
     at::Tensor sin;
+    // sin with its first half negated, so that rotate_half(x) * sin == swapHalves(x) * this
+    // exactly (a sign flip is exact): applyRotary then needs no negation pass. Set by to().
+    at::Tensor rotateSin;
 
-    RotaryTable to(const at::Device& device) const { return {cos.to(device), sin.to(device)}; }
+    RotaryTable to(const at::Device& device) const;
 };
 
 // Round float32 values to bfloat16 (nearest-even) and back.
@@ -32,7 +35,8 @@ RotaryTable visionRotary(std::int64_t gridT, std::int64_t gridH, std::int64_t gr
 RotaryTable textRotary(const at::Tensor& positions, std::int64_t headDim, double theta,
                        const std::array<std::int64_t, 3>& sections);
 
-// x (L, heads, headDim) rotated in float32 with rotate_half, returned in x's dtype.
+// x (L, ..., headDim) rotated in float32 with rotate_half, returned in x's dtype; the table
+// row of a token applies to every head (and to q and k at once when they are stacked).
 at::Tensor applyRotary(const at::Tensor& x, const RotaryTable& table);
 
 }  // namespace abc

@@ -12,8 +12,9 @@ at::Tensor VisionBlock::operator()(const at::Tensor& x, const RotaryTable& rotar
     const std::int64_t headDim = embedDim / numHeads;
     // (N, 3, heads, headDim) -> q, k, v (N, heads, headDim)
     const at::Tensor packed = qkv(norm1(x), adapterOn).view({n, 3, numHeads, headDim});
-    const at::Tensor q = applyRotary(packed.select(1, 0), rotary);
-    const at::Tensor k = applyRotary(packed.select(1, 1), rotary);
+    const at::Tensor qk = applyRotary(packed.slice(1, 0, 2), rotary);  // q and k in one pass
+    const at::Tensor q = qk.select(1, 0);
+    const at::Tensor k = qk.select(1, 1);
     const at::Tensor v = packed.select(1, 2);
 
     // One attention per image (cu_seqlens in transformers): a block-diagonal mask, computed
@@ -30,9 +31,14 @@ at::Tensor VisionBlock::operator()(const at::Tensor& x, const RotaryTable& rotar
         start += rows;
     }
     const at::Tensor attention = outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0);
-    at::Tensor h = x + proj(attention, adapterOn);
-    h = h + fc2(activate(activation, fc1(norm2(h), adapterOn)), adapterOn);
-    return h;
+    // Residual sums accumulate into the fresh projection outputs (a + b == b + a exactly).
+    at::Tensor h = proj(attention, adapterOn);
+    h.add_(x);
+    at::Tensor hidden = fc1(norm2(h), adapterOn);
+    activateInPlace(activation, hidden);
+    at::Tensor out = fc2(hidden, adapterOn);
+    out.add_(h);
+    return out;
 }
 
 }  // namespace abc

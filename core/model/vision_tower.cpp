@@ -22,7 +22,7 @@ at::Tensor VisionTower::operator()(const at::Tensor& pixels, const std::vector<G
         }
     }
     const RotaryTable rotary =
-        RotaryTable{at::cat(cosParts, 0), at::cat(sinParts, 0)}.to(x.device());
+        RotaryTable{at::cat(cosParts, 0), at::cat(sinParts, 0), {}}.to(x.device());
     for (const auto& block : blocks) {
         x = block(x, rotary, imageRows, adapterOn);
     }
