@@ -1,8 +1,11 @@
 #include <sys/resource.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -27,6 +30,9 @@ struct BenchOptions {
     int textLength = 24;
     std::vector<int> imageTokens{256, 1024};
     std::int64_t headDim = 4096;
+    std::string base;  // a checkpoint instead of random weights
+    std::string pretrain;
+    std::string instruct;
 };
 
 // Qwen2-VL-7B-Instruct + ABC's head, as the hub files describe them.
@@ -66,6 +72,28 @@ double peakRssMiB() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+// Resident set now (Linux /proc; 0 elsewhere).
+double currentRssMiB() {
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0;
+    long resident = 0;
+    if (!(statm >> pages >> resident)) {
+        return 0.0;
+    }
+    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) /
+           (1024.0 * 1024.0);
+}
+
+double safetensorsMiB(const std::filesystem::path& folder) {
+    std::uintmax_t bytes = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        if (entry.path().extension() == ".safetensors") {
+            bytes += entry.file_size();
+        }
+    }
+    return static_cast<double>(bytes) / (1024.0 * 1024.0);
 }
 
 // Prompt-shaped ids: a system/user preamble, the image pads, the closing turn.
@@ -129,14 +157,33 @@ void run(const BenchOptions& options) {
     }
     engine.cpuThreads = options.threads;
 
+    const double rssBefore = currentRssMiB();
+    const double peakBefore = peakRssMiB();
     const auto loadStart = Clock::now();
-    const auto model = AbcModel::random(config, options.headDim, engine);
+    std::unique_ptr<AbcModel> model;
+    if (options.base.empty()) {
+        model = AbcModel::random(config, options.headDim, engine);
+    } else {
+        model = AbcModel::load({options.base, options.pretrain, options.instruct}, engine);
+        config = model->config();
+    }
     const double loadSeconds = std::chrono::duration<double>(Clock::now() - loadStart).count();
+    const double weightsMiB = static_cast<double>(model->weightBytes()) / (1024.0 * 1024.0);
+    const double peak = peakRssMiB();
+    const double rssAfter = currentRssMiB();
     std::cout << std::fixed << std::setprecision(3);
-    std::cout << "config " << options.config << " device " << model->deviceName() << " dtype "
+    std::cout << "config " << (options.base.empty() ? options.config : options.base) << " device "
+              << model->deviceName() << " dtype "
               << (model->precision() == Precision::Float32 ? "float32" : "bfloat16") << "\nload_s "
-              << loadSeconds << " (random weights)\npeak_rss_after_load_mib " << peakRssMiB()
-              << "\n";
+              << loadSeconds << (options.base.empty() ? " (random weights)" : " (checkpoint)");
+    if (!options.base.empty()) {
+        std::cout << "\ncheckpoint_mib " << safetensorsMiB(options.base);
+    }
+    std::cout << "\nweights_mib " << weightsMiB << "\nrss_before_load_mib " << rssBefore
+              << " (peak " << peakBefore << ")\nrss_after_load_mib " << rssAfter
+              << "\npeak_rss_after_load_mib " << peak << "\nload_peak_over_weights "
+              << peak / weightsMiB << "\nload_growth_over_weights "
+              << (peak - rssBefore) / weightsMiB << "\n";
 
     std::mt19937 rng(7);
     for (const int tokens : options.imageTokens) {
@@ -192,6 +239,13 @@ void registerBench(CLI::App& app, int& exitCode) {
         ->capture_default_str();
     cmd->add_option("--head-dim", options->headDim, "Width of ABC's MLP head")
         ->capture_default_str();
+    cmd->add_option("--base", options->base,
+                    "Load this checkpoint folder instead of random weights (load memory)")
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--pretrain", options->pretrain, "Pretrain adapter folder (with --base)")
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--instruct", options->instruct, "Instruct adapter folder (with --base)")
+        ->check(CLI::ExistingDirectory);
     cmd->callback([options, &exitCode]() {
         try {
             run(*options);

@@ -289,6 +289,10 @@ void AbcModel::setPositions(PositionMode mode) {
     impl_->positions = mode;
 }
 
+std::int64_t AbcModel::weightBytes() const {
+    return impl_->weights.bytes;
+}
+
 std::string AbcModel::deviceName() const {
     if (impl_->device.is_cpu()) {
         return "cpu";

@@ -86,6 +86,8 @@ class AbcModel {
     PositionMode positions() const;
     void setPositions(PositionMode mode);
     std::string deviceName() const;
+    // Bytes of the weights as the model holds them (after merging and conversion).
+    std::int64_t weightBytes() const;
 
     struct Impl;
 

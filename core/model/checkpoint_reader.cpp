@@ -1,5 +1,11 @@
 #include "core/model/checkpoint_reader.h"
 
+#if __has_include(<sys/mman.h>)
+#include <sys/mman.h>
+#include <unistd.h>
+#define ABC_HAVE_MADVISE 1
+#endif
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -110,6 +116,22 @@ std::string CheckpointReader::describe(const std::string& canonicalName) const {
         return folder_.string() + ": " + canonicalName;
     }
     return files_[it->second.file]->path().string() + ": " + it->second.checkpointName;
+}
+
+void CheckpointReader::releasePages(const at::Tensor& view) {
+#ifdef ABC_HAVE_MADVISE
+    const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    const auto begin = reinterpret_cast<std::uintptr_t>(view.const_data_ptr());
+    const auto end = begin + view.nbytes();
+    // Whole pages inside the tensor only: a neighbour's bytes on a shared page stay resident.
+    const std::uintptr_t first = (begin + page - 1) / page * page;
+    const std::uintptr_t last = end / page * page;
+    if (last > first) {
+        madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+    }
+#else
+    (void)view;
+#endif
 }
 
 at::Tensor CheckpointReader::view(const std::string& canonicalName) const {

@@ -27,6 +27,11 @@ class CheckpointReader {
     // "<file> tensor <checkpoint name>", for error messages.
     std::string describe(const std::string& canonicalName) const;
     const std::filesystem::path& folder() const { return folder_; }
+    // Drops the resident pages of a view once its values were copied elsewhere: file pages
+    // touched while converting would otherwise stay in the process's memory next to the
+    // converted weights (1.5x their size for BF16 -> F32). Reading the view again re-reads
+    // the file, so this is never wrong, only slower.
+    static void releasePages(const at::Tensor& view);
 
   private:
     struct Location {

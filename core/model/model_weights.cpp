@@ -30,17 +30,23 @@ class WeightLoader {
     at::Tensor param(const std::string& name, std::vector<std::int64_t> shape,
                      const std::optional<LoraPair>& merge = std::nullopt) {
         if (!sources_.checkpoint) {
-            return random(shape);
+            return counted(random(shape));
         }
         const at::Tensor stored = checked(name, shape);
         if (!merge) {
-            return stored.to(device_, dtype_);
+            return counted(released(stored, stored.to(device_, dtype_)));
         }
         // peft merge_and_unload in float32: W = W + scaling * (B @ A).
         at::Tensor merged = stored.to(at::kFloat, false, /*copy=*/true);
-        // Same rounding order as peft: delta = (B @ A) * scaling, then W += delta.
-        merged.add_(at::matmul(merge->b, merge->a) * merge->scaling);
-        return merged.to(device_, dtype_);
+        CheckpointReader::releasePages(stored);
+        // Same rounding order as peft: delta = (B @ A) * scaling, then W += delta. The delta
+        // lives in one reused buffer: a fresh one per tensor, freed between the weights kept,
+        // left the heap fragmented (+0.5x the weights' size resident after loading).
+        at::Tensor delta = mergeScratch(merged.numel()).view(merged.sizes());
+        at::mm_out(delta, merge->b, merge->a);
+        delta.mul_(merge->scaling);
+        merged.add_(delta);
+        return counted(merged.to(device_, dtype_));
     }
 
     Linear linear(const std::string& module, std::int64_t out, std::int64_t in, bool hasBias) {
@@ -55,8 +61,8 @@ class WeightLoader {
         }
         if (sources_.switchedAdapter) {
             if (auto pair = sources_.switchedAdapter->claim(module, out, in)) {
-                pair->a = pair->a.to(device_, dtype_);
-                pair->b = pair->b.to(device_, dtype_);
+                pair->a = counted(pair->a.to(device_, dtype_));
+                pair->b = counted(pair->b.to(device_, dtype_));
                 layer.switchable = std::move(pair);
             }
         }
@@ -75,9 +81,9 @@ class WeightLoader {
         }
         const at::Tensor stored = checked(name, shape);
         if (device_.is_cpu()) {
-            return stored;
+            return counted(stored);
         }
-        return stored.to(device_, dtype_);
+        return counted(released(stored, stored.to(device_, dtype_)));
     }
 
     // Adapters may target modules this engine does not use (lm_head); claiming them keeps
@@ -90,7 +96,32 @@ class WeightLoader {
         }
     }
 
+    // Bytes of every tensor bound so far (what the model holds, mapped views included).
+    std::int64_t boundBytes() const { return boundBytes_; }
+
+    at::Tensor counted(at::Tensor tensor) {
+        boundBytes_ += static_cast<std::int64_t>(tensor.nbytes());
+        return tensor;
+    }
+
   private:
+    at::Tensor mergeScratch(std::int64_t numel) {
+        if (!mergeScratch_.defined() || mergeScratch_.numel() < numel) {
+            mergeScratch_ = at::Tensor();
+            mergeScratch_ = at::empty({numel}, at::TensorOptions().dtype(at::kFloat));
+        }
+        return mergeScratch_.narrow(0, 0, numel);
+    }
+
+    // The converted tensor; the file pages behind `stored` leave memory unless the converted
+    // tensor still is the mapping (stored already in the working dtype on the CPU).
+    static at::Tensor released(const at::Tensor& stored, at::Tensor converted) {
+        if (converted.const_data_ptr() != stored.const_data_ptr()) {
+            CheckpointReader::releasePages(stored);
+        }
+        return converted;
+    }
+
     at::Tensor checked(const std::string& name, const std::vector<std::int64_t>& shape) {
         const at::Tensor stored = sources_.checkpoint->view(name);
         if (stored.sizes() != at::IntArrayRef(shape)) {
@@ -111,6 +142,8 @@ class WeightLoader {
     at::Device device_;
     at::ScalarType dtype_;
     at::Generator generator_;
+    std::int64_t boundBytes_ = 0;
+    at::Tensor mergeScratch_;  // float32 (B @ A) * scaling of the tensor being merged
 };
 
 AbcHead bindHead(const WeightSources& sources, WeightLoader& loader, std::int64_t hidden,
@@ -147,7 +180,7 @@ AbcHead bindHead(const WeightSources& sources, WeightLoader& loader, std::int64_
                         "shape " + shapeText(t.sizes()) + " does not fit hidden_size " +
                             std::to_string(hidden) + ", expected " + shapeText(shape));
         }
-        return t.to(device, dtype);
+        return loader.counted(t.to(device, dtype));
     };
     head.layer1.weight = expect(w1, {m, hidden}, "mlp_head.linear_layer1.weight");
     head.layer1.bias = expect(b1, {m}, "mlp_head.linear_layer1.bias");
@@ -220,6 +253,7 @@ ModelWeights bindWeights(const ModelConfig& config, const WeightSources& sources
     loader.claimUnused("lm_head", tc.vocabSize, h);
 
     weights.head = bindHead(sources, loader, h, device, dtype);
+    weights.bytes = loader.boundBytes();
     for (LoraAdapter* adapter : {sources.mergedAdapter, sources.switchedAdapter}) {
         if (adapter) {
             adapter->requireAllClaimed();

@@ -20,6 +20,7 @@ struct ModelWeights {
     VisionTower vision;
     TextDecoder text;
     AbcHead head;
+    std::int64_t bytes = 0;  // every bound tensor, as held (working dtype; embedding as stored)
 };
 
 // Where the numbers come from: a checkpoint (plus adapters), or random values for benchmarks.
