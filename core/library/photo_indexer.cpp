@@ -391,8 +391,11 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
                 }
                 PreparedPhoto& last = batch.back();
                 if (!last.patches) {
+                    // A photo that could not be decoded is done too; say so now, or the
+                    // last report of the phase could stop short of the total.
                     fail(fileOf(last), last.error);
                     ++progress.done;
+                    report();
                     batch.pop_back();
                     continue;
                 }
