@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "app/cli/command.h"
+#include "app/cli/json_file.h"
+#include "app/cli/model_options.h"
 #include "core/image/image_preprocessor.h"
 #include "core/io/error.h"
 #include "core/model/embedder.h"
@@ -39,27 +41,13 @@ struct Case {
     EmbedRequest request;
 };
 
-json readJson(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error(path.string(), "cannot open the file");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    try {
-        return json::parse(text.str());
-    } catch (const json::exception& e) {
-        throw Error(path.string(), std::string("not valid JSON: ") + e.what());
-    }
-}
-
 std::shared_ptr<const ImagePatches> loadImage(const ImagePreprocessor& preprocessor,
                                               const fs::path& path) {
     return std::make_shared<const ImagePatches>(preprocessor.preprocessFile(path).patches);
 }
 
 std::vector<Case> readCases(const fs::path& file, const ImagePreprocessor& preprocessor) {
-    const json root = readJson(file);
+    const json root = readJsonFile(file);
     if (!root.is_array()) {
         throw Error(file.string(), "must be a JSON list of cases");
     }
@@ -98,20 +86,14 @@ std::vector<Case> readCases(const fs::path& file, const ImagePreprocessor& prepr
 }
 
 void run(const EmbedOptions& options, bool singleText, bool singleImage) {
-    EmbedderOptions engine;
-    engine.model = options.model;
-    if (options.noInstruct) {
-        engine.model.instructAdapter.clear();
-    }
-    engine.device = options.device;
-    if (options.dtype == "float32") {
-        engine.precision = Precision::Float32;
-    } else if (options.dtype == "bfloat16") {
-        engine.precision = Precision::BFloat16;
-    }
-    engine.positions =
-        options.positions == "mrope" ? PositionMode::MRope : PositionMode::Sequential;
-    engine.cpuThreads = options.threads;
+    ModelOptions model;
+    model.model = options.model;
+    model.noInstruct = options.noInstruct;
+    model.device = options.device;
+    model.dtype = options.dtype;
+    model.positions = options.positions;
+    model.threads = options.threads;
+    const EmbedderOptions engine = toEmbedderOptions(model);
 
     const ImagePreprocessor preprocessor;
     std::vector<Case> cases;

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "app/cli/command.h"
+#include "app/cli/json_file.h"
 #include "core/io/error.h"
 #include "core/io/safetensors.h"
 #include "core/model/abc_model.h"
@@ -91,20 +92,6 @@ struct ConfigResult {
     }
 };
 
-json readJson(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error(path.string(), "cannot open the file");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    try {
-        return json::parse(text.str());
-    } catch (const json::exception& e) {
-        throw Error(path.string(), std::string("not valid JSON: ") + e.what());
-    }
-}
-
 std::vector<float> floats(const json& array, const std::string& where) {
     if (!array.is_array()) {
         throw Error(where, "expected a list of numbers");
@@ -144,7 +131,7 @@ ConfigResult verifyConfig(const fs::path& dir, const std::string& name,
     result.name = name;
     const fs::path configDir = dir / name;
     const fs::path goldensFile = configDir / "goldens.json";
-    const json goldens = readJson(goldensFile);
+    const json goldens = readJsonFile(goldensFile);
     result.tolerance = goldens.at("tolerance").at("embedding_max_abs_diff").get<double>();
 
     ModelFolders folders;
@@ -204,7 +191,7 @@ std::string fixed(double value, int digits) {
 
 int run(const VerifyOptions& options) {
     const fs::path dir = options.fixtures;
-    const json index = readJson(dir / "index.json");
+    const json index = readJsonFile(dir / "index.json");
     if (index.value("format", "") != "abc-engine-fixture/1") {
         throw Error((dir / "index.json").string(), "not an abc-engine-fixture/1 index");
     }
