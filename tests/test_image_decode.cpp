@@ -4,6 +4,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <fstream>
 #include <random>
 #include <string>
@@ -168,6 +169,32 @@ class TestImageDecode : public QObject {
             const abc::RgbImage back =
                 abc::applyExifOrientation(abc::applyExifOrientation(img, o), inverse[o]);
             QVERIFY2(back.pixels == img.pixels, std::to_string(o).c_str());
+        }
+    }
+    // A HEIC (HEVC, 4:2:0, lossy) made from a PNG by libheif through pillow-heif: it decodes to
+    // the PNG's size and, within the codec's loss, its pixels; a damaged copy is refused.
+    void heicDecodesThroughLibheif() {
+        const std::string dir = std::string(ABC_TEST_DATA_DIR) + "/image/";
+        const auto heic = abc::decodeImageFile(dir + "gradient_160x120.heic");
+        QCOMPARE(heic.probe.format, abc::ImageFormat::Heif);
+        QCOMPARE(heic.rgb.width, 160);
+        QCOMPARE(heic.rgb.height, 120);
+        const auto png = abc::decodeImageFile(dir + "gradient_160x120.png");
+        QCOMPARE(heic.rgb.pixels.size(), png.rgb.pixels.size());
+        double sum = 0;
+        for (std::size_t i = 0; i < png.rgb.pixels.size(); ++i) {
+            sum += std::abs(int(heic.rgb.pixels[i]) - int(png.rgb.pixels[i]));
+        }
+        const double meanAbs = sum / double(png.rgb.pixels.size());
+        QVERIFY2(meanAbs < 4.0, std::to_string(meanAbs).c_str());  // pillow-heif reads 1.98
+
+        auto bytes = abc::readFileBytes(dir + "gradient_160x120.heic");
+        bytes.resize(bytes.size() / 2);
+        try {
+            abc::decodeImage(bytes, "half.heic");
+            QFAIL("a truncated HEIC decoded");
+        } catch (const abc::Error& e) {
+            QVERIFY2(std::string(e.what()).find("half.heic") != std::string::npos, e.what());
         }
     }
 };
