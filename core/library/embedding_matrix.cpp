@@ -119,13 +119,17 @@ std::vector<ScoredPhoto> parallelTopK(const std::vector<PhotoId>& ids, std::size
 
 }  // namespace
 
-std::vector<ScoredPhoto> EmbeddingMatrix::exactTopK(std::span<const float> query, std::size_t k,
-                                                    const std::function<bool(PhotoId)>& keep,
-                                                    int threads) const {
+void EmbeddingMatrix::checkQuery(std::span<const float> query) const {
     if (static_cast<int>(query.size()) != dimension_) {
         throw Error("query", "vector of dimension " + std::to_string(query.size()) +
                                  ", the library holds " + std::to_string(dimension_));
     }
+}
+
+std::vector<ScoredPhoto> EmbeddingMatrix::exactTopK(std::span<const float> query, std::size_t k,
+                                                    const std::function<bool(PhotoId)>& keep,
+                                                    int threads) const {
+    checkQuery(query);
     if (k == 0 || ids_.empty()) {
         return {};
     }
@@ -142,10 +146,7 @@ std::vector<ScoredPhoto> EmbeddingMatrix::exactTopK(std::span<const float> query
 std::vector<ScoredPhoto> EmbeddingMatrix::topK(std::span<const float> query, std::size_t k,
                                                const std::function<bool(PhotoId)>& keep,
                                                int threads) const {
-    if (static_cast<int>(query.size()) != dimension_) {
-        throw Error("query", "vector of dimension " + std::to_string(query.size()) +
-                                 ", the library holds " + std::to_string(dimension_));
-    }
+    checkQuery(query);
     if (k == 0 || ids_.empty()) {
         return {};
     }

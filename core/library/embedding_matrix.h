@@ -43,6 +43,8 @@ class EmbeddingMatrix {
                                        int threads = 0) const;
 
   private:
+    // A query of another dimension comes from another model: refuse it, naming both sizes.
+    void checkQuery(std::span<const float> query) const;
     void quantizeRow(std::size_t row);
     int dimension_ = 0;
     std::vector<PhotoId> ids_;
