@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "cli_process.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -39,22 +41,8 @@ double maxAbsDiff(const QJsonArray& got, const QJsonArray& want) {
     return d;
 }
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Result runCli(const QStringList& args) {
-    QProcess process;
-    process.start(QStringLiteral(ABC_CLI_PATH), args);
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        qFatal("abc-photos-cli did not finish");
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
+using abc::test::runCli;
+using Result = abc::test::CliResult;
 
 QJsonObject readJsonObject(const QString& path) {
     QFile file(path);

@@ -5,26 +5,16 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "cli_process.h"
+
 #include "core/text/token_cases.h"
 
 namespace {
 
 const QString kTokenizerDir = QStringLiteral(ABC_REFERENCE_DIR "/tokenizer");
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Result runCli(const QStringList& args) {
-    QProcess process;
-    process.start(QStringLiteral(ABC_CLI_PATH), args);
-    if (!process.waitForFinished(60000)) {
-        qFatal("abc-photos-cli did not finish");
-    }
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-}
+using abc::test::runCli;
+using Result = abc::test::CliResult;
 
 QList<QByteArray> nonEmptyLines(const QByteArray& bytes) {
     QList<QByteArray> lines;
