@@ -183,8 +183,7 @@ class TestLibrarySearch : public QObject {
         matrix.reset(dimension, ids, values);
         ApproximateIndex index;
         ApproximateIndex::Options options;
-        options.lists = 40;
-        options.probes = 20;
+        options.searchBreadth = 64;
         options.rerank = 50;
         index.build(matrix, options);
         QCOMPARE(index.size(), rows);

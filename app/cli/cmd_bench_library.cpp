@@ -11,8 +11,10 @@
 #include <thread>
 
 #include "app/cli/command.h"
+#include "app/cli/synthetic_vectors.h"
 #include "core/io/error.h"
 #include "core/library/approximate_index.h"
+#include "core/library/dot_kernels.h"
 #include "core/library/embedding_matrix.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_decoder.h"
@@ -34,76 +36,16 @@ struct BenchOptions {
     int dimension = 3584;
     int queries = 50;
     int latentDimension = 64;
+    std::string data = "both";  // low-rank | photos | both
     bool approximate = false;
-    int probes = 16;
-    int lists = 0;
+    int reduced = 128;
+    int neighbours = 32;
+    int buildBreadth = 64;
+    std::vector<int> breadths = {64, 128, 256, 512};
+    std::vector<int> reranks = {0, 64, 128, 256, 512};
     std::string loadDb;
     std::size_t loadRows = 0;
     std::string pipelineFolder;
-};
-
-// Synthetic embeddings with the low intrinsic dimension real ones have: a random linear map
-// of a `latent`-d Gaussian plus isotropic noise, normalised. Pure Gaussian 3584-d vectors are
-// all nearly orthogonal, which no real photo collection is, and would make recall meaningless.
-class SyntheticVectors {
-  public:
-    SyntheticVectors(int dimension, int latent, std::uint64_t seed)
-        : dimension_(dimension),
-          latent_(latent),
-          map_(static_cast<std::size_t>(dimension) * latent) {
-        std::mt19937_64 rng(seed);
-        std::normal_distribution<float> normal;
-        for (auto& x : map_) {
-            x = normal(rng) / std::sqrt(static_cast<float>(latent));
-        }
-    }
-    // Rows [first, first + count) of the collection; row r depends on r only.
-    void rows(std::size_t first, std::size_t count, float* out) const {
-        std::vector<float> z(static_cast<std::size_t>(latent_));
-        for (std::size_t i = 0; i < count; ++i) {
-            std::mt19937_64 rng(0x9E3779B97F4A7C15ull * (first + i + 1));
-            std::normal_distribution<float> normal;
-            for (auto& x : z) {
-                x = normal(rng);
-            }
-            float* row = out + i * dimension_;
-            double norm = 0.0;
-            for (int d = 0; d < dimension_; ++d) {
-                const float* m = map_.data() + static_cast<std::size_t>(d) * latent_;
-                float sum = 0.0f;
-                for (int k = 0; k < latent_; ++k) {
-                    sum += m[k] * z[k];
-                }
-                sum += 0.3f * normal(rng) / std::sqrt(static_cast<float>(dimension_)) *
-                       std::sqrt(static_cast<float>(latent_));
-                row[d] = sum;
-                norm += double(sum) * sum;
-            }
-            const float scale = static_cast<float>(1.0 / std::sqrt(norm));
-            for (int d = 0; d < dimension_; ++d) {
-                row[d] *= scale;
-            }
-        }
-    }
-    // Rows in parallel on all cores.
-    void rowsParallel(std::size_t first, std::size_t count, float* out) const {
-        const std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
-        std::vector<std::thread> pool;
-        for (std::size_t w = 0; w < workers; ++w) {
-            const std::size_t begin = count * w / workers;
-            const std::size_t end = count * (w + 1) / workers;
-            pool.emplace_back(
-                [=, this] { rows(first + begin, end - begin, out + begin * dimension_); });
-        }
-        for (auto& thread : pool) {
-            thread.join();
-        }
-    }
-
-  private:
-    int dimension_;
-    int latent_;
-    std::vector<float> map_;
 };
 
 struct Latency {
@@ -130,13 +72,15 @@ void benchExact(const BenchOptions& options, std::size_t rows, const SyntheticVe
     EmbeddingMatrix matrix;
     matrix.reset(options.dimension, std::move(ids), std::move(values));
     std::fprintf(stderr, "generated %zu vectors in %.1f s\n", rows, msSince(start) / 1000);
-    // Fresh points of the same distribution (like text queries landing among the photos).
     std::vector<float> query(options.dimension);
     std::vector<double> twoStage;
     std::vector<double> floatScan;
     double agree = 0;
+    std::vector<float> queryRows(static_cast<std::size_t>(options.queries) * options.dimension);
+    data.queries(static_cast<std::size_t>(options.queries), queryRows.data());
     for (int q = 0; q < options.queries; ++q) {
-        data.rows(rows + 1000 + q, 1, query.data());
+        std::copy_n(queryRows.begin() + static_cast<std::ptrdiff_t>(q) * options.dimension,
+                    options.dimension, query.begin());
         start = Clock::now();
         const auto fast = matrix.topK(query, 50);
         twoStage.push_back(msSince(start));
@@ -152,87 +96,150 @@ void benchExact(const BenchOptions& options, std::size_t rows, const SyntheticVe
     const Latency b = percentiles(floatScan);
     std::printf(
         "top-50 %8zu x %d  int8 scan + float re-rank: p50 %7.2f ms p95 %7.2f ms "
-        "(same top-50 as exact: %.4f) | float scan: p50 %7.2f ms p95 %7.2f ms  (%u threads)\n",
+        "(same top-50 as exact: %.4f) | float scan: p50 %7.2f ms p95 %7.2f ms  (%u threads; %s)\n",
         rows, options.dimension, a.p50, a.p95, agree / (50.0 * options.queries), b.p50, b.p95,
-        std::thread::hardware_concurrency());
+        std::thread::hardware_concurrency(), data.name().c_str());
     std::fflush(stdout);
 }
 
-void benchApproximate(const BenchOptions& options, std::size_t rows, const SyntheticVectors& data) {
-    const int dimension = options.dimension;
-    const std::size_t chunk = 20000;
-    ApproximateIndex index;
-    ApproximateIndex::Options settings;
-    settings.lists =
-        options.lists > 0 ? options.lists : static_cast<int>(std::sqrt(static_cast<double>(rows)));
-    settings.probes = options.probes;
-    const std::size_t training = std::min<std::size_t>(rows, std::size_t(settings.lists) * 40);
-    auto start = Clock::now();
-    {
-        std::vector<float> sample(training * dimension);
-        // Training rows are taken from the same distribution (independent row numbers).
-        data.rowsParallel(rows + 100000, training, sample.data());
-        index.train(sample, dimension, settings);
+// Peak resident memory of this process so far (VmHWM), in MB.
+double peakResidentMb() {
+    std::FILE* status = std::fopen("/proc/self/status", "r");
+    if (status == nullptr) {
+        return 0;
     }
-    std::fprintf(stderr, "trained %d lists on %zu rows in %.1f s\n", settings.lists, training,
-                 msSince(start) / 1000);
-    start = Clock::now();
-    std::vector<float> block(chunk * dimension);
-    std::vector<PhotoId> ids(chunk);
-    // Exact answers for the queries, accumulated chunk by chunk (the floats never all fit).
-    const int queries = options.queries;
-    std::vector<float> queryRows(static_cast<std::size_t>(queries) * dimension);
-    data.rows(rows + 1000, queries, queryRows.data());
+    char line[256];
+    double kb = 0;
+    while (std::fgets(line, sizeof line, status) != nullptr) {
+        if (std::sscanf(line, "VmHWM: %lf kB", &kb) == 1) {
+            break;
+        }
+    }
+    std::fclose(status);
+    return kb / 1024.0;
+}
+
+// Rows of the collection at the given positions, generated on all cores.
+std::vector<float> rowsAt(const SyntheticVectors& data, const std::vector<std::size_t>& positions) {
+    const auto dimension = static_cast<std::size_t>(data.dimension());
+    std::vector<float> out(positions.size() * dimension);
+    const std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> pool;
+    for (std::size_t w = 0; w < workers; ++w) {
+        pool.emplace_back([&, w] {
+            for (std::size_t i = w; i < positions.size(); i += workers) {
+                data.rows(positions[i], 1, out.data() + i * dimension);
+            }
+        });
+    }
+    for (auto& thread : pool) {
+        thread.join();
+    }
+    return out;
+}
+
+// The index is fed chunk by chunk, as the store would stream it, and the exact float top-10 of
+// every query is kept up to date from the same chunks: the floats of the whole collection
+// (14 GB at 1M) are never held.
+void benchApproximate(const BenchOptions& options, std::size_t rows, const SyntheticVectors& data) {
+    const int dimension = data.dimension();
+    const auto width = static_cast<std::size_t>(dimension);
+    ApproximateIndex::Options settings;
+    settings.reducedDimension = options.reduced;
+    settings.neighbours = options.neighbours;
+    settings.buildBreadth = options.buildBreadth;
+    // The projection is fitted on an evenly spread sample of the collection itself, as
+    // ApproximateIndex::build() does with a matrix.
+    const std::size_t training = std::min<std::size_t>(rows, 20000);
+    std::vector<std::size_t> positions(training);
+    for (std::size_t i = 0; i < training; ++i) {
+        positions[i] = i * rows / training;
+    }
+    ApproximateIndex index;
+    auto start = Clock::now();
+    index.train(rowsAt(data, positions), dimension, settings);
+    const double trainSeconds = msSince(start) / 1000;
+
+    const std::size_t queries = static_cast<std::size_t>(options.queries);
+    std::vector<float> queryRows(queries * width);
+    data.queries(queries, queryRows.data());
     std::vector<std::vector<ScoredPhoto>> truth(queries);
+    const std::size_t chunk = 20000;
+    std::vector<float> block(chunk * width);
+    std::vector<PhotoId> ids(chunk);
+    std::vector<float> scores(queries * chunk);
+    double generateSeconds = 0;
+    double addSeconds = 0;
+    double truthSeconds = 0;
+    const auto buildStart = Clock::now();
     for (std::size_t first = 0; first < rows; first += chunk) {
         const std::size_t count = std::min(chunk, rows - first);
+        start = Clock::now();
         data.rowsParallel(first, count, block.data());
+        generateSeconds += msSince(start) / 1000;
         for (std::size_t i = 0; i < count; ++i) {
             ids[i] = static_cast<PhotoId>(first + i + 1);
         }
+        start = Clock::now();
         index.add(std::span<const PhotoId>(ids.data(), count),
-                  std::span<const float>(block.data(), count * dimension));
-        EmbeddingMatrix part;
-        part.reset(dimension, std::vector<PhotoId>(ids.begin(), ids.begin() + count),
-                   std::vector<float>(block.begin(), block.begin() + count * dimension));
-        for (int q = 0; q < queries; ++q) {
-            auto found =
-                part.topK(std::span<const float>(queryRows.data() + q * dimension, dimension), 10);
-            truth[q].insert(truth[q].end(), found.begin(), found.end());
-            std::sort(truth[q].begin(), truth[q].end(),
-                      [](auto& a, auto& b) { return a.score > b.score; });
-            truth[q].resize(std::min<std::size_t>(10, truth[q].size()));
+                  std::span<const float>(block.data(), count * width));
+        addSeconds += msSince(start) / 1000;
+        start = Clock::now();
+        pairwiseDots(queryRows.data(), queries, block.data(), count, width, scores.data());
+        for (std::size_t q = 0; q < queries; ++q) {
+            auto& best = truth[q];
+            for (std::size_t i = 0; i < count; ++i) {
+                best.push_back({ids[i], scores[q * count + i]});
+            }
+            const auto order = [](const ScoredPhoto& a, const ScoredPhoto& b) {
+                return a.score != b.score ? a.score > b.score : a.photo < b.photo;
+            };
+            const std::size_t keep = std::min<std::size_t>(10, best.size());
+            std::partial_sort(best.begin(), best.begin() + keep, best.end(), order);
+            best.resize(keep);
         }
+        truthSeconds += msSince(start) / 1000;
         if ((first / chunk) % 10 == 0) {
             std::fprintf(stderr, "added %zu/%zu (%.0f s)\n", first + count, rows,
-                         msSince(start) / 1000);
+                         msSince(buildStart) / 1000);
         }
     }
-    for (int probes :
-         {options.probes / 2, options.probes, options.probes * 2, options.probes * 4}) {
-        if (probes < 1) {
-            continue;
-        }
-        index.setProbes(probes);
-        std::vector<double> times;
-        double hits = 0;
-        for (int q = 0; q < queries; ++q) {
-            const std::span<const float> query(queryRows.data() + q * dimension, dimension);
-            const auto t = Clock::now();
-            const auto approx = index.topK(query, 10);
-            times.push_back(msSince(t));
-            for (const auto& e : truth[q]) {
-                hits += std::any_of(approx.begin(), approx.end(),
-                                    [&](const ScoredPhoto& a) { return a.photo == e.photo; });
+    std::printf(
+        "[%s] %zu x %d: PCA %d dims (%.1f%% of the energy) fitted on %zu rows in %.1f s; "
+        "HNSW M %d efConstruction %d: add %.1f s (generation %.1f s and ground truth %.1f s "
+        "not counted); peak RSS %.0f MB\n",
+        data.name().c_str(), rows, dimension, index.reducedDimension(),
+        100.0 * index.retainedEnergy(), training, trainSeconds, options.neighbours,
+        options.buildBreadth, addSeconds, generateSeconds, truthSeconds, peakResidentMb());
+    std::fflush(stdout);
+    for (const int breadth : options.breadths) {
+        for (const int rerank : options.reranks) {
+            if (rerank > breadth) {
+                continue;
             }
+            index.setSearchBreadth(breadth);
+            index.setRerank(rerank);
+            index.topK(std::span<const float>(queryRows.data(), width), 10);  // warm-up
+            std::vector<double> times;
+            double hits = 0;
+            for (std::size_t q = 0; q < queries; ++q) {
+                const std::span<const float> query(queryRows.data() + q * width, width);
+                const auto t = Clock::now();
+                const auto approx = index.topK(query, 10);
+                times.push_back(msSince(t));
+                for (const auto& e : truth[q]) {
+                    hits += std::any_of(approx.begin(), approx.end(),
+                                        [&](const ScoredPhoto& a) { return a.photo == e.photo; });
+                }
+            }
+            const Latency latency = percentiles(times);
+            std::printf(
+                "[%s] top-10 %8zu x %d  PCA %d + HNSW efSearch %4d rerank %4d  recall@10 %.3f  "
+                "p50 %6.2f ms  p95 %6.2f ms\n",
+                data.name().c_str(), rows, dimension, index.reducedDimension(), breadth, rerank,
+                hits / (10.0 * queries), latency.p50, latency.p95);
+            std::fflush(stdout);
         }
-        const Latency latency = percentiles(times);
-        std::printf(
-            "IVF-SQ8 top-10 %8zu x %d  lists %d probes %3d  recall@10 %.3f  p50 %6.2f ms  "
-            "p95 %6.2f ms\n",
-            rows, dimension, settings.lists, probes, hits / (10.0 * queries), latency.p50,
-            latency.p95);
-        std::fflush(stdout);
     }
 }
 
@@ -334,27 +341,53 @@ void registerBenchLibrary(CLI::App& app, int& exitCode) {
     cmd->add_option("--dimension", options->dimension, "Vector dimension")->capture_default_str();
     cmd->add_option("--queries", options->queries, "Queries per measurement")
         ->capture_default_str();
+    cmd->add_option("--data", options->data,
+                    "Synthetic vectors: low-rank, photos or both (exact search: both means "
+                    "low-rank)")
+        ->check(CLI::IsMember({"low-rank", "photos", "both"}))
+        ->capture_default_str();
     cmd->add_flag("--approximate", options->approximate,
-                  "Approximate (FAISS IVF-SQ8) search at each size, with recall@10");
-    cmd->add_option("--probes", options->probes, "IVF lists probed")->capture_default_str();
-    cmd->add_option("--lists", options->lists, "IVF lists (0: sqrt(n))");
+                  "Approximate search (PCA + FAISS HNSW + re-rank) at each size, with recall@10 "
+                  "against the exact float top-10");
+    cmd->add_option("--reduced", options->reduced, "PCA dimensions the graph searches")
+        ->capture_default_str();
+    cmd->add_option("--neighbours", options->neighbours, "HNSW links per vector (M)")
+        ->capture_default_str();
+    cmd->add_option("--build-breadth", options->buildBreadth, "HNSW efConstruction")
+        ->capture_default_str();
+    cmd->add_option("--breadths", options->breadths, "HNSW efSearch values to measure")
+        ->capture_default_str();
+    cmd->add_option("--reranks", options->reranks,
+                    "Candidates re-scored on the full vectors (0: graph order) to measure")
+        ->capture_default_str();
     cmd->add_option("--load-db", options->loadDb, "Measure SQLite write/load into this file");
     cmd->add_option("--load-rows", options->loadRows, "Vectors for --load-db");
     cmd->add_option("--pipeline", options->pipelineFolder,
                     "Index this image folder with a null model: per-photo pipeline overhead");
     cmd->callback([options, &exitCode]() {
-        const SyntheticVectors data(options->dimension, options->latentDimension, 42);
+        const auto lowRank = [&](std::size_t rows) {
+            return makeLowRankVectors(options->dimension, options->latentDimension, rows, 42);
+        };
         if (!options->pipelineFolder.empty()) {
             benchPipeline(*options);
         }
         if (!options->loadDb.empty() && options->loadRows > 0) {
-            benchLoad(*options, data);
+            benchLoad(*options, *lowRank(options->loadRows));
         }
         for (const std::size_t rows : options->sizes) {
-            if (options->approximate) {
-                benchApproximate(*options, rows, data);
-            } else {
-                benchExact(*options, rows, data);
+            std::vector<std::unique_ptr<SyntheticVectors>> sets;
+            if (options->data != "photos") {
+                sets.push_back(lowRank(rows));
+            }
+            if (options->data == "photos" || (options->data == "both" && options->approximate)) {
+                sets.push_back(makePhotoCollectionVectors(options->dimension, rows, 42));
+            }
+            for (const auto& data : sets) {
+                if (options->approximate) {
+                    benchApproximate(*options, rows, *data);
+                } else {
+                    benchExact(*options, rows, *data);
+                }
             }
         }
         exitCode = 0;
