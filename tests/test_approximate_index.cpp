@@ -237,6 +237,7 @@ class TestApproximateIndex : public QObject {
         // which is what the re-ranking is for.
         index.setRerank(0);
         const double graphOnly = recallAt10(index, data);
+        qInfo("matrix path: recall@10 %.3f re-ranked, %.3f in graph order", recall, graphOnly);
         QVERIFY2(graphOnly < recall, qPrintable(QString::number(graphOnly)));
 
         const std::vector<float> wrong(100, 0.1f);
@@ -270,6 +271,7 @@ class TestApproximateIndex : public QObject {
                                  index.add(std::vector<PhotoId>{1}, std::vector<float>(d - 1)));
         const double recall = recallAt10(index, data);
         QVERIFY2(recall >= 0.95, qPrintable(QString::number(recall)));
+        qInfo("streaming path: recall@10 %.3f", recall);
         // Scores come from the int8 copy: within its rounding of the exact cosine.
         const std::span<const float> query(data.queries.data(), d);
         for (const auto& hit : index.topK(query, 5)) {

@@ -163,6 +163,11 @@ void ApproximateIndex::build(const EmbeddingMatrix& matrix, const Options& optio
 
 void ApproximateIndex::setSearchBreadth(int breadth) {
     impl_->options.searchBreadth = std::max(1, breadth);
+    if (impl_->graph) {
+        // FAISS 1.7.3 sizes the candidate queue from this field and only stops the walk by
+        // the per-call parameter, so both must say the same.
+        impl_->graph->hnsw.efSearch = impl_->options.searchBreadth;
+    }
 }
 
 void ApproximateIndex::setRerank(int candidates) {
@@ -194,6 +199,7 @@ std::vector<ScoredPhoto> ApproximateIndex::topK(std::span<const float> query, st
     const bool rerank = impl.options.rerank > 0;
     const std::size_t wanted =
         std::min(impl.ids.size(), rerank ? std::max<std::size_t>(k, impl.options.rerank) : k);
+    // The walk keeps max(breadth, wanted) candidates (see setSearchBreadth).
     faiss::SearchParametersHNSW parameters;
     parameters.efSearch = std::max(impl.options.searchBreadth, static_cast<int>(wanted));
     std::vector<float> distances(wanted);
