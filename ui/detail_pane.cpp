@@ -112,17 +112,25 @@ void DetailPane::openWithDefaultApplication() {
         QDesktopServices::openUrl(QUrl::fromLocalFile(path_));
 }
 
-void DetailPane::revealInFileManager() {
-    if (path_.isEmpty())
-        return;
-    // The freedesktop file-manager interface selects the file itself; without it, the folder.
+bool DetailPane::showItemsOverDBus(const QUrl& file) {
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected())
+        return false;
     QDBusMessage call = QDBusMessage::createMethodCall(
         QStringLiteral("org.freedesktop.FileManager1"),
         QStringLiteral("/org/freedesktop/FileManager1"),
         QStringLiteral("org.freedesktop.FileManager1"), QStringLiteral("ShowItems"));
-    call << QStringList{QUrl::fromLocalFile(path_).toString()} << QString();
-    const QDBusMessage reply = QDBusConnection::sessionBus().call(call, QDBus::Block, 1500);
-    if (reply.type() != QDBusMessage::ReplyMessage) {
+    call << QStringList{file.toString()} << QString();
+    const QDBusMessage reply = bus.call(call, QDBus::Block, 1500);
+    return reply.type() == QDBusMessage::ReplyMessage;
+}
+
+void DetailPane::revealInFileManager() {
+    if (path_.isEmpty())
+        return;
+    // The file manager selects the file itself; without one, the folder is opened.
+    const QUrl file = QUrl::fromLocalFile(QFileInfo(path_).absoluteFilePath());
+    if (!fileManager_ || !fileManager_(file)) {
         QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path_).absolutePath()));
     }
 }

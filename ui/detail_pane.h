@@ -3,11 +3,13 @@
 #include <QFutureWatcher>
 #include <QImage>
 #include <QWidget>
+#include <functional>
 
 #include "ui/photo_hit.h"
 
 class QLabel;
 class QPushButton;
+class QUrl;
 
 namespace abc::ui {
 
@@ -20,10 +22,17 @@ class DetailPane : public QWidget {
     explicit DetailPane(QWidget* parent = nullptr);
     ~DetailPane() override;
 
+    // Asks the desktop's file manager to show a file selected; false when none answered.
+    using FileManager = std::function<bool(const QUrl& file)>;
+    // The freedesktop FileManager1.ShowItems call on the session bus.
+    static bool showItemsOverDBus(const QUrl& file);
+
     void showHit(const PhotoHit& hit);
     void clear();
     const QString& path() const { return path_; }
     QString infoText() const;
+    // Replaces the D-Bus file manager ("Show in folder" falls back to opening the folder).
+    void setFileManager(FileManager fileManager) { fileManager_ = std::move(fileManager); }
 
   signals:
     void findSimilarRequested(const QString& path);
@@ -34,6 +43,7 @@ class DetailPane : public QWidget {
     void copyPath();
 
     QString path_;
+    FileManager fileManager_ = &DetailPane::showItemsOverDBus;
     QLabel* preview_ = nullptr;
     QLabel* name_ = nullptr;
     QLabel* info_ = nullptr;
