@@ -244,6 +244,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
         auto* shortcut = new QShortcut(key, this);
         connect(shortcut, &QShortcut::activated, this, focusSearch);
     }
+    // Down from the search bar goes on to the results.
+    resultsView_->enterFrom(searchBar_);
 
     instructionHistory_->setStringList(settings_.instructionHistory + kExampleInstructions);
     setIndexingUi(false);
