@@ -6,8 +6,19 @@
 namespace abc::ui {
 
 namespace {
+
 constexpr int kHistoryLength = 20;
+
+// Dates are stored as ISO text so the settings file stays readable and locale-independent.
+QDate readDate(const QSettings& settings, const QString& key) {
+    return QDate::fromString(settings.value(key).toString(), Qt::ISODate);
 }
+
+QString dateText(const QDate& date) {
+    return date.isValid() ? date.toString(Qt::ISODate) : QString();
+}
+
+}  // namespace
 
 double estimatedSecondsPerPhoto(int imageTokens, double flopsPerSecond) {
     constexpr double kFlopsPerToken = 2.0 * 8.3e9;
@@ -32,6 +43,12 @@ AppSettings AppSettings::load() {
     settings.endGroup();
     out.libraryFile = settings.value(QStringLiteral("library/file")).toString();
     out.instructionHistory = settings.value(QStringLiteral("search/instructions")).toStringList();
+    settings.beginGroup(QStringLiteral("filter"));
+    out.filter.folder = settings.value(QStringLiteral("folder")).toString();
+    out.filter.takenFrom = readDate(settings, QStringLiteral("takenFrom"));
+    out.filter.takenUntil = readDate(settings, QStringLiteral("takenUntil"));
+    out.filter.mediaType = settings.value(QStringLiteral("mediaType")).toString();
+    settings.endGroup();
     return out;
 }
 
@@ -48,6 +65,17 @@ void AppSettings::save() const {
     settings.endGroup();
     settings.setValue(QStringLiteral("library/file"), libraryFile);
     settings.setValue(QStringLiteral("search/instructions"), instructionHistory);
+    saveFilter();
+}
+
+void AppSettings::saveFilter() const {
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("filter"));
+    settings.setValue(QStringLiteral("folder"), filter.folder);
+    settings.setValue(QStringLiteral("takenFrom"), dateText(filter.takenFrom));
+    settings.setValue(QStringLiteral("takenUntil"), dateText(filter.takenUntil));
+    settings.setValue(QStringLiteral("mediaType"), filter.mediaType);
+    settings.endGroup();
 }
 
 void AppSettings::rememberInstruction(const QString& instruction) {

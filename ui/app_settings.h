@@ -3,6 +3,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "ui/photo_filter.h"
+
 namespace abc::ui {
 
 // The image-token budget decides how finely a photo is seen (Qwen2-VL max_pixels / 28²) and
@@ -32,9 +34,12 @@ struct AppSettings {
     QString libraryFile;  // "" = the library's default location
     QStringList instructionHistory;
     double measuredSecondsPerToken = 0.0;  // from the last indexing run, 0 = none yet
+    PhotoFilter filter;                    // the filter bar's last choice
 
     static AppSettings load();
     void save() const;
+    // Writes only the filter, which changes often and on its own.
+    void saveFilter() const;
     void rememberInstruction(const QString& instruction);
 };
 

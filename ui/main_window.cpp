@@ -26,6 +26,7 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 #include <exception>
 
 #include "core/library/library_store.h"
@@ -34,8 +35,10 @@
 #include "core/model/device.h"
 #include "core/version.h"
 #include "ui/detail_pane.h"
+#include "ui/duplicates_view.h"
 #include "ui/engine_session.h"
 #include "ui/experiment_panel.h"
+#include "ui/filter_bar.h"
 #include "ui/first_run_page.h"
 #include "ui/folders_panel.h"
 #include "ui/index_worker.h"
@@ -101,6 +104,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     qRegisterMetaType<abc::ui::SearchQuery>();
     qRegisterMetaType<abc::ui::SearchTiming>();
     qRegisterMetaType<abc::ui::FolderStates>();
+    qRegisterMetaType<abc::ui::FilterOptions>();
+    qRegisterMetaType<abc::ui::PhotoFilter>();
     qRegisterMetaType<abc::IndexProgress>();
     qRegisterMetaType<abc::IndexSummary>();
     qRegisterMetaType<std::shared_ptr<abc::ui::EngineSession>>();
@@ -139,6 +144,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     queryRow->addWidget(instructionBar_, 2);
     queryRow->addWidget(searchButton);
     layout->addLayout(queryRow);
+    filterBar_ = new FilterBar(searchPage);
+    filterBar_->setFilter(settings_.filter);  // before it is connected: nothing to re-run yet
+    layout->addWidget(filterBar_);
 
     thumbnails_ = new ThumbnailProvider(256, {}, this);
     resultsModel_ = new ResultsModel(thumbnails_, this);
@@ -149,6 +157,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     resultsView_->setAcceptDrops(false);
     resultsView_->viewport()->setAcceptDrops(false);
     layout->addWidget(resultsView_, 1);
+    // An empty grid under active filters says why and offers the way out.
+    noMatches_ = new QLabel(
+        tr("No photo matches both the search and the filters. <a href=\"reset\">Reset the "
+           "filters</a>"),
+        searchPage);
+    noMatches_->setObjectName(QStringLiteral("noMatches"));
+    noMatches_->setAccessibleName(tr("No results under the filters"));
+    noMatches_->setAlignment(Qt::AlignCenter);
+    noMatches_->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    noMatches_->hide();
+    layout->insertWidget(layout->indexOf(resultsView_), noMatches_);
 
     experiment_ = new ExperimentPanel(this);
     tabs_ = new QTabWidget(this);
@@ -179,12 +198,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     searchWorker_->moveToThread(&searchThread_);
     connect(&searchThread_, &QThread::finished, searchWorker_, &QObject::deleteLater);
     connect(searchWorker_, &SearchWorker::finished, this, &MainWindow::onSearchFinished);
-    connect(searchWorker_, &SearchWorker::failed, this, [this](quint64 id, const QString& message) {
+    const auto onSearchFailed = [this](quint64 id, const QString& message) {
         if (id != searchId_)
             return;
+        revealAfterSearch_.clear();
         showStatus(tr("Search failed: %1").arg(message));
         emit searchFailed(message);
-    });
+    };
+    connect(searchWorker_, &SearchWorker::failed, this, onSearchFailed);
+    filteredWorker_ = new FilteredSearchWorker;
+    filteredWorker_->moveToThread(&searchThread_);
+    connect(&searchThread_, &QThread::finished, filteredWorker_, &QObject::deleteLater);
+    connect(filteredWorker_, &FilteredSearchWorker::finished, this, &MainWindow::onSearchFinished);
+    connect(filteredWorker_, &FilteredSearchWorker::failed, this, onSearchFailed);
+    connect(filteredWorker_, &FilteredSearchWorker::optionsReady, filterBar_,
+            &FilterBar::setOptions);
     connect(searchWorker_, &SearchWorker::folderStatesReady, folders_, &FoldersPanel::setStates);
     searchThread_.setObjectName(QStringLiteral("search"));
     searchThread_.start();
@@ -224,6 +252,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     connect(folders_, &FoldersPanel::addRequested, this, &MainWindow::addFolder);
     connect(folders_, &FoldersPanel::removeRequested, this, &MainWindow::removeFolder);
     connect(folders_, &FoldersPanel::indexRequested, this, &MainWindow::startIndexing);
+    connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
+    connect(noMatches_, &QLabel::linkActivated, filterBar_, &FilterBar::reset);
     connect(&modelLoader_, &QFutureWatcher<LoadOutcome>::finished, this, [this] {
         const LoadOutcome outcome = modelLoader_.result();
         if (!outcome.error.isEmpty()) {
@@ -302,6 +332,11 @@ void MainWindow::buildMenus() {
                     [this] { tabs_->setCurrentIndex(0); });
     view->addAction(tr("&Experiment"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
                     [this] { tabs_->setCurrentIndex(1); });
+    view->addSeparator();
+    view->addAction(tr("Near &duplicates…"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
+                    &MainWindow::openDuplicates);
+    view->addAction(tr("&Reset filters"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+                    filterBar_, &FilterBar::reset);
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About ABC Photos"), this, [this] {
         QMessageBox::about(this, tr("About ABC Photos"),
@@ -391,6 +426,9 @@ void MainWindow::loadModelAsync() {
 void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
     session_ = std::move(session);
     searchWorker_->setSession(session_);
+    filteredWorker_->setSession(session_);
+    if (duplicates_)
+        duplicates_->setSession(session_);
     const bool model = session_ && session_->hasModel();
     if (model) {
         experiment_->setRunner([session = session_](const QString& image,
@@ -420,6 +458,19 @@ void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
 void MainWindow::refreshFolders() {
     QMetaObject::invokeMethod(searchWorker_, &SearchWorker::refreshFolderStates,
                               Qt::QueuedConnection);
+    QMetaObject::invokeMethod(filteredWorker_, &FilteredSearchWorker::refreshOptions,
+                              Qt::QueuedConnection);
+}
+
+void MainWindow::applyFilter(const PhotoFilter& filter) {
+    settings_.filter = filter;
+    settings_.saveFilter();
+    if (lastQuery_) {
+        submit(*lastQuery_);  // the results always match the filter shown
+    } else {
+        showStatus(filter.isActive() ? tr("Filters set: they apply to the next search")
+                                     : tr("Filters reset"));
+    }
 }
 
 // --- search ---
@@ -458,12 +509,32 @@ void MainWindow::findSimilar(const QString& path) {
 void MainWindow::submit(SearchQuery query) {
     tabs_->setCurrentIndex(0);
     query.topK = topK_;
+    lastQuery_ = query;
     searchClock_.start();
     const quint64 id = ++searchId_;
     searchWorker_->supersede(id);
+    filteredWorker_->supersede(id);
     showStatus(tr("Searching…"));
-    QMetaObject::invokeMethod(searchWorker_, "run", Qt::QueuedConnection, Q_ARG(quint64, id),
-                              Q_ARG(abc::ui::SearchQuery, query));
+    const PhotoFilter filter = settings_.filter;
+    if (filter.isActive()) {
+        // Both workers share the search thread, so requests still run in the order asked.
+        QMetaObject::invokeMethod(
+            filteredWorker_,
+            [worker = filteredWorker_, id, query, filter] { worker->run(id, query, filter); },
+            Qt::QueuedConnection);
+    } else {
+        QMetaObject::invokeMethod(searchWorker_, "run", Qt::QueuedConnection, Q_ARG(quint64, id),
+                                  Q_ARG(abc::ui::SearchQuery, query));
+    }
+}
+
+void MainWindow::showInResults(const QString& path) {
+    if (path.isEmpty())
+        return;
+    revealAfterSearch_ = path;
+    findSimilar(path);
+    raise();
+    activateWindow();
 }
 
 void MainWindow::onSearchFinished(quint64 id, const PhotoHits& hits, const SearchTiming& timing) {
@@ -473,9 +544,27 @@ void MainWindow::onSearchFinished(quint64 id, const PhotoHits& hits, const Searc
     pendingCount_ = static_cast<int>(hits.size());
     filledAtNs_ = searchClock_.nsecsElapsed();
     resultsModel_->setHits(hits);
-    if (!hits.isEmpty())
-        resultsView_->setCurrentIndex(resultsModel_->index(0));
-    resultsView_->scrollToTop();
+    noMatches_->setVisible(hits.isEmpty() && settings_.filter.isActive());
+    int current = hits.isEmpty() ? -1 : 0;
+    revealHidden_ = false;
+    if (!revealAfterSearch_.isEmpty()) {
+        const auto found = std::find_if(hits.begin(), hits.end(), [&](const PhotoHit& hit) {
+            return hit.path == revealAfterSearch_;
+        });
+        if (found != hits.end()) {
+            current = static_cast<int>(found - hits.begin());
+        } else {
+            revealHidden_ = true;
+        }
+        revealAfterSearch_.clear();
+    }
+    if (current >= 0)
+        resultsView_->setCurrentIndex(resultsModel_->index(current));
+    if (current > 0) {
+        resultsView_->scrollTo(resultsModel_->index(current));
+    } else {
+        resultsView_->scrollToTop();
+    }
     resultsView_->expectPaint();
     resultsView_->viewport()->update();
 }
@@ -484,10 +573,15 @@ void MainWindow::onResultsPainted() {
     const double totalMs = searchClock_.nsecsElapsed() / 1e6;
     lastTiming_ = {totalMs, pendingTiming_.embedMs, pendingTiming_.rankMs,
                    totalMs - filledAtNs_ / 1e6, pendingCount_};
-    showStatus(tr("%n result(s) in %1 ms (query %2 ms, ranking %3 ms)", nullptr, pendingCount_)
-                   .arg(qRound(totalMs))
-                   .arg(qRound(pendingTiming_.embedMs))
-                   .arg(qRound(pendingTiming_.rankMs)));
+    QString text = tr("%n result(s) in %1 ms (query %2 ms, ranking %3 ms)", nullptr, pendingCount_)
+                       .arg(qRound(totalMs))
+                       .arg(qRound(pendingTiming_.embedMs))
+                       .arg(qRound(pendingTiming_.rankMs));
+    if (settings_.filter.isActive())
+        text += tr(" · filtered: %1").arg(filterBar_->description());
+    if (revealHidden_)
+        text += tr(" · the photo itself is hidden by the filters");
+    showStatus(text);
     emit resultsShown(searchId_, pendingCount_);
 }
 
@@ -512,6 +606,11 @@ void MainWindow::removeFolder(const QString& folder) {
         return;
     try {
         const auto removed = session_->store->forgetFolder(folder.toStdString());
+        if (settings_.filter.folder == folder) {
+            PhotoFilter filter = settings_.filter;
+            filter.folder.clear();
+            filterBar_->setFilter(filter);  // a folder no longer in the library shows nothing
+        }
         showStatus(tr("Removed %1 (%n photo(s) forgotten; the files are untouched)", nullptr,
                       static_cast<int>(removed))
                        .arg(folder));
@@ -624,6 +723,8 @@ void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
                          .arg(summary.failed)
                          .arg(formatDuration(summary.seconds)));
     refreshFolders();
+    if (duplicates_)
+        duplicates_->setSession(session_);  // the library changed: its pairs may have too
     emit indexingFinished(summary.cancelled);
 }
 
@@ -648,6 +749,23 @@ void MainWindow::openSettings() {
     settings_.save();
     if (reload && !indexing_)
         start();
+}
+
+DuplicatesView* MainWindow::duplicatesView() {
+    if (!duplicates_) {
+        duplicates_ = new DuplicatesView(this);
+        duplicates_->setSession(session_);
+        connect(duplicates_, &DuplicatesView::showInResultsRequested, this,
+                &MainWindow::showInResults);
+    }
+    return duplicates_;
+}
+
+void MainWindow::openDuplicates() {
+    DuplicatesView* view = duplicatesView();
+    view->show();
+    view->raise();
+    view->activateWindow();
 }
 
 // --- drag and drop: an image dropped on the window searches by example ---

@@ -5,8 +5,10 @@
 #include <QMainWindow>
 #include <QThread>
 #include <memory>
+#include <optional>
 
 #include "ui/app_settings.h"
+#include "ui/filtered_search_worker.h"
 #include "ui/search_worker.h"
 
 class QLabel;
@@ -25,8 +27,10 @@ struct IndexSummary;
 namespace abc::ui {
 
 class DetailPane;
+class DuplicatesView;
 struct EngineSession;
 class ExperimentPanel;
+class FilterBar;
 class FirstRunPage;
 class FoldersPanel;
 class IndexWorker;
@@ -36,8 +40,9 @@ class ThumbnailProvider;
 
 // The window a person opens every day: folders on the left, the search bar on top, results as
 // a grid in the middle, the selected photo on the right, and the instruction experiment in a
-// second tab. Every model call runs on one of two worker threads (search, indexing); the GUI
-// thread only paints and routes.
+// second tab. A filter bar (folder, dates, type) narrows every kind of search, and a
+// near-duplicates view lists pairs of nearly identical photos. Every model call runs on one of two
+// worker threads (search, indexing); the GUI thread only paints and routes.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -58,6 +63,9 @@ class MainWindow : public QMainWindow {
     ResultsModel* resultsModel() const { return resultsModel_; }
     DetailPane* detailPane() const { return detail_; }
     FoldersPanel* foldersPanel() const { return folders_; }
+    FilterBar* filterBar() const { return filterBar_; }
+    // Created on first use.
+    DuplicatesView* duplicatesView();
     ExperimentPanel* experimentPanel() const { return experiment_; }
     ThumbnailProvider* thumbnails() const { return thumbnails_; }
     QTabWidget* tabs() const { return tabs_; }
@@ -86,6 +94,9 @@ class MainWindow : public QMainWindow {
     void togglePause();
     void cancelIndexing();
     void openSettings();
+    void openDuplicates();
+    // Finds photos similar to `path` and selects `path` among them (from the duplicates view).
+    void showInResults(const QString& path);
 
   signals:
     void sessionChanged();
@@ -114,6 +125,7 @@ class MainWindow : public QMainWindow {
     void showFirstRun();
     void showStatus(const QString& text);
     void refreshFolders();
+    void applyFilter(const PhotoFilter& filter);
 
     AppSettings settings_;
     std::shared_ptr<EngineSession> session_;
@@ -130,6 +142,9 @@ class MainWindow : public QMainWindow {
     ResultsView* resultsView_ = nullptr;
     DetailPane* detail_ = nullptr;
     FoldersPanel* folders_ = nullptr;
+    FilterBar* filterBar_ = nullptr;
+    QLabel* noMatches_ = nullptr;
+    DuplicatesView* duplicates_ = nullptr;
     ExperimentPanel* experiment_ = nullptr;
     QLabel* statusLabel_ = nullptr;
     QProgressBar* progress_ = nullptr;
@@ -138,12 +153,17 @@ class MainWindow : public QMainWindow {
 
     QThread searchThread_;
     SearchWorker* searchWorker_ = nullptr;
+    // Filtered searches and the filter bar's choices, on the same search thread.
+    FilteredSearchWorker* filteredWorker_ = nullptr;
     QThread indexThread_;
     IndexWorker* indexWorker_ = nullptr;
     bool indexing_ = false;
     bool paused_ = false;
 
     quint64 searchId_ = 0;
+    std::optional<SearchQuery> lastQuery_;  // re-run when the filter changes
+    QString revealAfterSearch_;             // the photo "show in results" asked for
+    bool revealHidden_ = false;             // ... which the filter leaves out
     QElapsedTimer searchClock_;
     SearchTiming pendingTiming_;
     qint64 filledAtNs_ = 0;

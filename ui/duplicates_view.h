@@ -1,0 +1,106 @@
+#pragma once
+
+#include <QDialog>
+#include <QFutureWatcher>
+#include <QTimer>
+#include <functional>
+#include <memory>
+
+#include "ui/duplicates_model.h"
+
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QTableView;
+class QUrl;
+
+namespace abc::ui {
+
+struct EngineSession;
+class ThumbnailProvider;
+
+// Near-duplicate photos of the library: every pair whose vectors' cosine reaches a threshold,
+// most similar first, each photo with its thumbnail and path, and for each photo "open",
+// "show in folder" and "show in results". It only ever reads files; nothing is deleted.
+//
+// The pairs are computed off the GUI thread. A computation at threshold t also answers every
+// higher threshold (the pairs are sorted, so those are a prefix of them), so raising the
+// threshold filters at once and only lowering it below t computes again.
+class DuplicatesView : public QDialog {
+    Q_OBJECT
+
+  public:
+    static constexpr double kDefaultThreshold = 0.95;  // as `abc-photos-cli duplicates`
+    static constexpr int kMaxPairs = 1000;
+
+    explicit DuplicatesView(QWidget* parent = nullptr);
+    ~DuplicatesView() override;
+
+    void setSession(std::shared_ptr<EngineSession> session);
+    double threshold() const;
+    void setThreshold(double threshold);
+    DuplicatesModel* model() const { return model_; }
+    QTableView* table() const { return table_; }
+    QString summaryText() const;
+    bool isComputing() const { return watcher_.isRunning(); }
+
+    // How files are opened and shown in the file manager; tests replace them.
+    using OpenFile = std::function<void(const QUrl& file)>;
+    using RevealFile = std::function<void(const QUrl& file)>;
+    void setDesktop(OpenFile open, RevealFile reveal);
+    // Opens the file with the desktop's default application.
+    static void openWithDesktop(const QUrl& file);
+    // Asks the freedesktop file manager to select the file, else opens its folder.
+    static void revealWithDesktop(const QUrl& file);
+
+  public slots:
+    // Reads the library again (after indexing, say) and recomputes.
+    void refresh();
+
+  signals:
+    void showInResultsRequested(const QString& path);
+    // The table now holds `count` pairs for the current threshold.
+    void pairsShown(int count);
+
+  protected:
+    void showEvent(QShowEvent* event) override;
+
+  private:
+    struct Outcome {
+        quint64 generation = 0;
+        float floor = 0.0f;
+        DuplicatePairRows pairs;
+        QString error;
+    };
+    void requestPairs();
+    void start(float floor);
+    void onComputed();
+    void showPairs();
+    void updateActions();
+    QString selectedPath(int column) const;
+    void openPhoto(const QString& path);
+    void revealPhoto(const QString& path);
+    void contextMenu(const QPoint& position);
+
+    std::shared_ptr<EngineSession> session_;
+    ThumbnailProvider* thumbnails_ = nullptr;
+    DuplicatesModel* model_ = nullptr;
+    QTableView* table_ = nullptr;
+    QSlider* slider_ = nullptr;
+    QDoubleSpinBox* spin_ = nullptr;
+    QLabel* summary_ = nullptr;
+    QPushButton* refresh_ = nullptr;
+    QList<QPushButton*> firstActions_;
+    QList<QPushButton*> secondActions_;
+    OpenFile open_ = &DuplicatesView::openWithDesktop;
+    RevealFile reveal_ = &DuplicatesView::revealWithDesktop;
+
+    QTimer thresholdSettle_;
+    QFutureWatcher<Outcome> watcher_;
+    quint64 generation_ = 1;  // bumped when the library may have changed
+    bool pending_ = false;    // another request arrived while computing
+    Outcome computed_;        // generation 0: nothing yet
+};
+
+}  // namespace abc::ui
