@@ -1,7 +1,8 @@
 // The main window end to end under the offscreen platform, with a real SQLite library and the
 // tiny ABC checkpoint: indexing on the worker thread (and cancelling it), a search typed into
 // the bar filling the grid, dropping an image, the experiment panel's matrix, the settings and
-// the first-run page. Screenshots of each go to ${ABC_BUILD_DIR}/screenshots for review.
+// the first-run page. Screenshots of each go to ${ABC_BUILD_DIR}/screenshots for review
+// (main_window.png includes the filter bar; test_ui_duplicates writes duplicates.png).
 #include <QAbstractButton>
 #include <QApplication>
 #include <QComboBox>
@@ -26,6 +27,7 @@
 #include "ui/detail_pane.h"
 #include "ui/engine_session.h"
 #include "ui/experiment_panel.h"
+#include "ui/filter_bar.h"
 #include "ui/first_run_page.h"
 #include "ui/folders_panel.h"
 #include "ui/main_window.h"
@@ -188,6 +190,10 @@ class TestUiMainWindow : public QObject {
         window.runSearch();
         QVERIFY(shown.wait(30000));
         QTest::qWait(300);  // thumbnails arrive from the pool
+        // The screenshot shows the filter bar too, offering the library's folder and types.
+        QVERIFY(window.filterBar()->isVisible());
+        QCOMPARE(window.filterBar()->folderChoice()->findData(photos_), 1);
+        QVERIFY(window.filterBar()->typeChoice()->findData(QStringLiteral("png")) > 0);
         QVERIFY(window.grab().save(screenshotDir() + "/main_window.png"));
     }
 
