@@ -13,6 +13,7 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMutex>
 #include <QProcess>
@@ -203,6 +204,36 @@ class TestUiDetailPane : public QObject {
         QVERIFY(pane.path().isEmpty());
         for (auto* button : pane.findChildren<QPushButton*>())
             QVERIFY(!button->isEnabled());
+    }
+
+    void previewFitsThePaneWithoutWideningIt() {
+        DetailPane pane;
+        pane.resize(320, 600);
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        const int narrowest = pane.minimumSizeHint().width();
+        pane.showHit({kReference + "/images/panorama_2000x300.png", 0.5f});
+        auto* preview = pane.findChild<QLabel*>(QStringLiteral("detailPreview"));
+        QTRY_VERIFY(!preview->pixmap().isNull());
+        const auto fits = [&] {
+            const QSize shown = preview->pixmap().size();
+            QVERIFY2(shown.width() <= preview->contentsRect().width(),
+                     qPrintable(QStringLiteral("%1 in %2")
+                                    .arg(shown.width())
+                                    .arg(preview->contentsRect().width())));
+            QVERIFY(std::abs(double(shown.width()) / shown.height() - 2000.0 / 300.0) < 0.1);
+        };
+        fits();
+        // The photo does not ask for more room than the pane had before it.
+        QCOMPARE(pane.minimumSizeHint().width(), narrowest);
+        QVERIFY(pane.sizeHint().width() < 520);  // the preview is decoded 520 pixels wide
+        const int before = preview->pixmap().width();
+        pane.resize(460, 600);
+        QTRY_VERIFY(preview->pixmap().width() > before);
+        fits();
+        // A small photo is not enlarged.
+        pane.showHit({kReference + "/images/tiny_40x30.jpg", 0.5f});
+        QTRY_COMPARE(preview->pixmap().size(), QSize(40, 30));
     }
 
     void findSimilarPutsThePhotoAndItsTwinFirst() {

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
+#include <QEvent>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QGuiApplication>
@@ -28,6 +29,10 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
     preview_->setAccessibleName(tr("Large preview"));
     preview_->setAlignment(Qt::AlignCenter);
     preview_->setMinimumSize(260, 200);
+    // The photo fits the pane, never the other way round: a wide panorama must not widen the
+    // dock and squeeze the grid.
+    preview_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
+    preview_->installEventFilter(this);
     layout->addWidget(preview_, 1);
     name_ = new QLabel(this);
     QFont bold = name_->font();
@@ -63,11 +68,11 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
     layout->addLayout(buttons);
 
     connect(&watcher_, &QFutureWatcher<QImage>::finished, this, [this] {
-        const QImage image = watcher_.result();
-        if (image.isNull()) {
+        previewImage_ = watcher_.result();
+        if (previewImage_.isNull()) {
             preview_->setText(tr("This photo cannot be shown"));
         } else {
-            preview_->setPixmap(QPixmap::fromImage(image));
+            fitPreview();
         }
     });
     clear();
@@ -77,8 +82,27 @@ DetailPane::~DetailPane() {
     watcher_.waitForFinished();
 }
 
+bool DetailPane::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == preview_ && event->type() == QEvent::Resize)
+        fitPreview();
+    return QWidget::eventFilter(watched, event);
+}
+
+void DetailPane::fitPreview() {
+    if (previewImage_.isNull())
+        return;
+    const QSize room = preview_->contentsRect().size();
+    const QSize fitted = previewImage_.size().boundedTo(
+        previewImage_.size().scaled(room, Qt::KeepAspectRatio));  // never enlarged
+    if (!preview_->pixmap().isNull() && preview_->pixmap().size() == fitted)
+        return;
+    preview_->setPixmap(QPixmap::fromImage(
+        previewImage_.scaled(fitted, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+}
+
 void DetailPane::clear() {
     path_.clear();
+    previewImage_ = {};
     preview_->setPixmap({});
     preview_->setText(tr("Select a photo to see it here"));
     name_->clear();
@@ -97,6 +121,7 @@ void DetailPane::showHit(const PhotoHit& hit) {
                             locale.formattedDataSize(file.size()),
                             locale.toString(file.lastModified(), QLocale::ShortFormat))
                        .arg(hit.score, 0, 'f', 4));
+    previewImage_ = {};
     preview_->setText(tr("Loading…"));
     for (auto* button : actions_)
         button->setEnabled(true);

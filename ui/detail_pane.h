@@ -37,7 +37,11 @@ class DetailPane : public QWidget {
   signals:
     void findSimilarRequested(const QString& path);
 
+  protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
   private:
+    void fitPreview();
     void openWithDefaultApplication();
     void revealInFileManager();
     void copyPath();
@@ -48,6 +52,7 @@ class DetailPane : public QWidget {
     QLabel* name_ = nullptr;
     QLabel* info_ = nullptr;
     QList<QPushButton*> actions_;
+    QImage previewImage_;  // as decoded; shown scaled to the space the pane has
     QFutureWatcher<QImage> watcher_;
 };
 

@@ -76,7 +76,7 @@ void ResultTileDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     const QRect textRect(tile.left() + kPadding - 2, imageBox.bottom() + kPadding, edge_,
                          option.fontMetrics.height());
     painter->setFont(option.font);
-    painter->setPen(palette.color(selected ? QPalette::Text : QPalette::WindowText));
+    painter->setPen(palette.color(QPalette::Text));  // the tile sits on Base
     const QString name = index.data(Qt::DisplayRole).toString();
     painter->drawText(textRect, Qt::AlignHCenter | Qt::AlignVCenter,
                       option.fontMetrics.elidedText(name, Qt::ElideMiddle, textRect.width()));
