@@ -399,7 +399,9 @@ void MainWindow::showFirstRun() {
         firstRun_ = new FirstRunPage(settings_, stack_);
         stack_->addWidget(firstRun_);
         connect(firstRun_, &FirstRunPage::modelsChosen, this, [this] {
+            const PhotoFilter filter = settings_.filter;  // changed since the page opened
             settings_ = firstRun_->settings();
+            settings_.filter = filter;
             settings_.save();
             stack_->setCurrentWidget(tabs_);
             loadModelAsync();
