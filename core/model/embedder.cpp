@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "core/hub/model_identity.h"
 #include "core/hub/model_resolver.h"
 #include "core/io/error.h"
 #include "core/model/abc_model.h"
@@ -72,8 +73,10 @@ Embedder::~Embedder() = default;
 
 namespace {
 
+// A hub snapshot is named by its commit (as stored fingerprints always were); a local folder
+// by its content, so moving the folder does not re-embed the library.
 std::string describe(const std::string& name, const ResolvedModel& resolved) {
-    return name + "=" + (resolved.fromHubCache ? resolved.revision : resolved.folder.string());
+    return name + "=" + modelIdentity(resolved);
 }
 
 }  // namespace
