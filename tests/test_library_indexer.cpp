@@ -6,7 +6,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <thread>
+#include <tuple>
 
 #include "core/library/library_store.h"
 #include "core/library/photo_indexer.h"
@@ -127,6 +129,81 @@ class TestLibraryIndexer : public QObject {
         QCOMPARE(summary.changed, std::size_t{1});
         QCOMPARE(summary.embedded, std::size_t{1});
         QVERIFY(store.failures().empty());
+    }
+
+    // Hashing on several threads records exactly what one thread records: same photo ids for
+    // the same contents (ids follow the scan order), same counts, copies sharing one photo.
+    void parallelHashingRecordsInScanOrder() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
+        for (int i = 0; i < 150; ++i) {
+            // Every fifth file repeats an earlier content: a copy within one run.
+            const int content = i % 5 == 4 ? i - 3 : i;
+            writePhoto(root + QString("/%1/p%2.jpg").arg(i % 7).arg(i, 3, 10, QChar('0')),
+                       QByteArray::number(content * 15485863) + QByteArray(content * 97, 'x'));
+        }
+        auto index = [&](int hashThreads, const QString& name) {
+            LibraryStore store(dir.filePath(name).toStdString());
+            test::FakeEmbedder embedder;
+            test::FakeDecoder decoder;
+            PhotoIndexer indexer(store, embedder, decoder);
+            IndexOptions options;
+            options.folders = {root.toStdString()};
+            options.hashThreads = hashThreads;
+            const auto summary = indexer.run(options);
+            std::vector<std::pair<std::string, PhotoId>> idsByPath;
+            for (const auto& photo : store.allPhotos()) {
+                for (const auto& file : photo.files) {
+                    idsByPath.emplace_back(file.path + "=" + photo.contentHash, photo.id);
+                }
+            }
+            std::sort(idsByPath.begin(), idsByPath.end());
+            return std::make_tuple(summary.added, summary.moved, summary.embedded, idsByPath,
+                                   vectorsByHash(store, embedder.fingerprint()));
+        };
+        const auto one = index(1, "one.sqlite3");
+        const auto many = index(5, "many.sqlite3");
+        QCOMPARE(std::get<0>(one), std::size_t{120});  // new contents
+        QCOMPARE(std::get<1>(one), std::size_t{30});   // copies of a content seen earlier
+        QCOMPARE(std::get<2>(one), std::size_t{120});
+        QCOMPARE(std::get<3>(one).size(), std::size_t{150});
+        QVERIFY(std::get<3>(one) == std::get<3>(many));
+        QCOMPARE(std::get<0>(many), std::get<0>(one));
+        QCOMPARE(std::get<1>(many), std::get<1>(one));
+        QCOMPARE(std::get<2>(many), std::get<2>(one));
+        QVERIFY(std::get<4>(one) == std::get<4>(many));
+    }
+
+    // Cancel and pause during the hashing phase: recorded files stay recorded, a new run
+    // hashes only the rest.
+    void cancelWhileHashingKeepsWhatWasRecorded() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
+        for (int i = 0; i < 200; ++i) {
+            writePhoto(root + QString("/p%1.jpg").arg(i, 3, 10, QChar('0')),
+                       QByteArray::number(i * 7919));
+        }
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        test::FakeEmbedder embedder;
+        test::FakeDecoder decoder;
+        PhotoIndexer indexer(store, embedder, decoder);
+        IndexOptions options;
+        options.folders = {root.toStdString()};
+        options.hashThreads = 3;
+        auto summary = indexer.run(options, [&](const IndexProgress& p) {
+            if (p.phase == IndexProgress::Phase::Hashing && p.done >= 64) {
+                indexer.cancel();
+            }
+        });
+        QVERIFY(summary.cancelled);
+        QCOMPARE(summary.added, std::size_t{64});  // reports come every 64 files
+        QCOMPARE(store.fileCount(), std::int64_t{64});
+        QCOMPARE(summary.embedded, std::size_t{0});
+        summary = indexer.run(options);
+        QVERIFY(!summary.cancelled);
+        QCOMPARE(summary.unchanged, std::size_t{64});
+        QCOMPARE(summary.added, std::size_t{136});
+        QCOMPARE(summary.embedded, std::size_t{200});
     }
 
     void cancelKeepsCommittedBatchesAndResumeFinishes() {

@@ -28,14 +28,24 @@ bool ModelPhotoEmbedder::supportsInstructions() const {
 std::vector<Embedding> ModelPhotoEmbedder::embedImages(
     const std::vector<std::shared_ptr<const ImagePatches>>& images, const std::string& instruction,
     const EmbedHooks& hooks) {
-    std::vector<EmbedRequest> requests;
-    requests.reserve(images.size());
-    for (const auto& image : images) {
-        requests.push_back(instruction.empty()
-                               ? EmbedRequest::forImage(image)
-                               : EmbedRequest::forImageWithInstruction(image, instruction));
+    // One engine call per photo: the engine runs a batch photo by photo anyway (same vectors,
+    // Embedder::embed's contract), and between calls its forward lock is free, so a paused
+    // indexer parked in `hooks` holds nothing and a search never waits for a whole batch.
+    std::vector<Embedding> out;
+    out.reserve(images.size());
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        if (hooks.cancelRequested && hooks.cancelRequested()) {
+            throw Cancelled();
+        }
+        const EmbedRequest request =
+            instruction.empty() ? EmbedRequest::forImage(images[i])
+                                : EmbedRequest::forImageWithInstruction(images[i], instruction);
+        out.push_back(std::move(embedder_->embed({request}).front()));
+        if (hooks.progress) {
+            hooks.progress(i + 1, images.size());
+        }
     }
-    return embedder_->embed(requests, hooks);
+    return out;
 }
 
 Embedding ModelPhotoEmbedder::embedText(const std::string& text) {

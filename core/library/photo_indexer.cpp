@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "core/io/error.h"
 #include "core/library/library_store.h"
+#include "core/library/ordered_parallel.h"
 #include "core/library/photo_decoder.h"
 #include "core/library/photo_embedder.h"
 
@@ -159,6 +161,14 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         ++summary.failed;
         ++progress.failed;
     };
+    // On this thread (the only one that reports): parks while paused, saying so once through
+    // the progress callback; false once cancelled.
+    auto holdWhilePaused = [&] {
+        if (isPaused()) {
+            report();
+        }
+        return waitWhilePaused();
+    };
 
     // 1. Scan.
     std::vector<std::string> folders;
@@ -166,7 +176,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         folders.push_back(normalFolder(folder));
     }
     report();
-    ScanReport scan = scanFolders(folders, options.scan, [&] { return cancelled_.load(); });
+    ScanReport scan = scanFolders(folders, options.scan, [&] { return !holdWhilePaused(); });
     for (const auto& problem : scan.problems) {
         summary.failures.push_back(problem);
     }
@@ -205,26 +215,69 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
     }
 
     // 3. Hash and probe new and changed files; record them (a known content keeps its vectors).
+    // Hashing and probing run on a pool; the results are recorded here in scan order, so the
+    // store ends up exactly as a one-thread loop would leave it (same photo ids, same counts).
     progress.phase = IndexProgress::Phase::Hashing;
     progress.total = toRead.size();
     progress.done = 0;
     const auto hashStart = Clock::now();
     report();
-    for (const ScannedFile* scanned : toRead) {
-        if (cancelled_) {
-            summary.cancelled = true;
-            break;
+    struct HashedFile {
+        PhotoFacts facts;
+        bool probed = false;     // probe() ran (the content looked new to the worker)
+        std::string hashError;   // the file could not be read
+        std::string probeError;  // counts only if the content is still new when recorded
+        std::exception_ptr unexpected;
+    };
+    int hashThreads = options.hashThreads;
+    if (hashThreads <= 0) {
+        hashThreads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    }
+    const std::function<HashedFile(std::size_t)> hashOne = [&](std::size_t i) {
+        HashedFile out;
+        const std::string& path = toRead[i]->file.path;
+        try {
+            out.facts.contentHash = hashFileContent(path);
+            out.facts.mediaType = toRead[i]->mediaType;
+            if (!store_.photoByHash(out.facts.contentHash)) {
+                out.probed = true;
+                try {
+                    decoder_.probe(path, out.facts);
+                } catch (const Error& e) {
+                    out.probeError = e.problem();
+                }
+            }
+        } catch (const Error& e) {
+            out.hashError = e.problem();
+        } catch (...) {
+            out.unexpected = std::current_exception();
         }
+        return out;
+    };
+    const std::function<bool(std::size_t, HashedFile&)> recordOne = [&](std::size_t i,
+                                                                        HashedFile& hashed) {
+        if (!holdWhilePaused()) {
+            summary.cancelled = true;
+            return false;
+        }
+        const ScannedFile* scanned = toRead[i];
         const bool knownPath = recorded.contains(scanned->file.path);
         try {
-            PhotoFacts facts;
-            facts.contentHash = hashFileContent(scanned->file.path);
-            facts.mediaType = scanned->mediaType;
-            const bool knownContent = store_.photoByHash(facts.contentHash).has_value();
-            if (!knownContent) {
-                decoder_.probe(scanned->file.path, facts);
+            if (hashed.unexpected) {
+                std::rethrow_exception(hashed.unexpected);
             }
-            store_.recordFile(scanned->file, facts);
+            if (!hashed.hashError.empty()) {
+                throw Error(scanned->file.path, hashed.hashError);
+            }
+            const bool knownContent = store_.photoByHash(hashed.facts.contentHash).has_value();
+            if (!knownContent) {
+                if (!hashed.probed) {  // the content was removed meanwhile (another process)
+                    decoder_.probe(scanned->file.path, hashed.facts);
+                } else if (!hashed.probeError.empty()) {
+                    throw Error(scanned->file.path, hashed.probeError);
+                }
+            }
+            store_.recordFile(scanned->file, hashed.facts);
             if (knownPath) {
                 ++summary.changed;
             } else if (knownContent) {
@@ -244,6 +297,14 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         if (progress.done % 64 == 0) {
             report();
         }
+        return true;
+    };
+    // A few results ahead per thread keep every worker busy; each holds one read buffer.
+    forEachOrdered<HashedFile>(toRead.size(), hashThreads,
+                               4 * static_cast<std::size_t>(hashThreads), hashOne, recordOne,
+                               [&] { return waitWhilePaused(); });
+    if (cancelled_ && progress.done < progress.total) {
+        summary.cancelled = true;
     }
 
     // 4. Forget files that are gone (after recording, so a moved file's photo survives).
@@ -302,8 +363,12 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         for (int t = 0; t < threads; ++t) {
             decoders.emplace_back([&] {
                 for (;;) {
+                    // Parks here while paused: a decoder finishes the photo in hand, no more.
+                    if (!waitWhilePaused()) {
+                        break;
+                    }
                     const std::size_t i = next.fetch_add(1);
-                    if (i >= work.size() || cancelled_) {
+                    if (i >= work.size()) {
                         break;
                     }
                     PreparedPhoto item{work[i].first, work[i].second, nullptr, {}};
@@ -326,6 +391,10 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             const auto file = store_.fileByPath(item.path);
             return file ? file->first : PhotoFile{item.path, 0, 0};
         };
+        // Polled by the model between photos: a pause parks the model thread right there and a
+        // cancel abandons the batch in hand (abc::Cancelled; nothing of it is committed).
+        EmbedHooks hooks;
+        hooks.cancelRequested = [&] { return !holdWhilePaused(); };
         auto commit = [&](std::vector<PreparedPhoto>& batch) {
             std::vector<std::shared_ptr<const ImagePatches>> images;
             for (const auto& item : batch) {
@@ -333,7 +402,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             }
             std::vector<LibraryStore::VectorRow> rows;
             try {
-                auto vectors = embedder_.embedImages(images, "");
+                auto vectors = embedder_.embedImages(images, "", hooks);
                 for (std::size_t i = 0; i < batch.size(); ++i) {
                     rows.push_back({batch[i].photo, std::move(vectors[i])});
                 }
@@ -343,8 +412,10 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
                 // One bad input must not cost the batch: retry one by one, record the culprit.
                 for (auto& item : batch) {
                     try {
-                        auto vectors = embedder_.embedImages({item.patches}, "");
+                        auto vectors = embedder_.embedImages({item.patches}, "", hooks);
                         rows.push_back({item.photo, std::move(vectors.at(0))});
+                    } catch (const Cancelled&) {
+                        throw;
                     } catch (const Error& e) {
                         fail(fileOf(item), "model: " + e.problem());
                     } catch (const std::exception& e) {
@@ -367,6 +438,9 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             std::vector<PreparedPhoto> batch;
             std::int64_t batchTokens = 0;
             for (;;) {
+                if (cancelled_) {
+                    break;  // the batch being filled is dropped, uncommitted
+                }
                 if (!batch.empty()) {
                     // Fill the batch with what is ready; run it when the decoders lag behind.
                     auto item = queue.tryPop();
@@ -377,10 +451,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
                     }
                     batch.push_back(std::move(*item));
                 } else {
-                    if (isPaused()) {
-                        report();
-                    }
-                    if (!waitWhilePaused()) {
+                    if (!holdWhilePaused()) {
                         break;
                     }
                     auto item = queue.pop();
@@ -406,6 +477,9 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
                     batchTokens = 0;
                 }
             }
+        } catch (const Cancelled&) {
+            // Cancelled between two photos of a batch: that batch is not committed; every
+            // earlier batch is, and a new run starts with exactly the photos left.
         } catch (...) {
             queue.close();
             for (auto& thread : decoders) {

@@ -21,6 +21,9 @@ struct IndexOptions {
     std::vector<std::string> folders;  // recorded as library folders
     ScanOptions scan;
     int decodeThreads = 0;  // 0: hardware threads - 1, at least 1
+    // Content hashing and probing of new files (the first scan of a large library reads every
+    // byte); results are recorded in scan order whatever the count. 0: hardware threads.
+    int hashThreads = 0;
     // A batch for the model holds photos until their image tokens reach this budget.
     std::int64_t maxBatchTokens = 4096;
     std::size_t maxBatchPhotos = 16;
@@ -64,8 +67,9 @@ struct IndexSummary {
 // photos that have no vector yet.
 //
 // Thread-safety: run() blocks and is meant for a worker thread; pause(), resume(), cancel()
-// and isPaused() may be called from any thread while it runs. The progress callback is called
-// on the thread that runs run() (between batches), never concurrently with itself.
+// and isPaused() may be called from any thread while it runs (also from the progress
+// callback). The progress callback is called on the thread that runs run(), never
+// concurrently with itself.
 class PhotoIndexer {
   public:
     PhotoIndexer(LibraryStore& store, PhotoEmbedder& embedder, const PhotoDecoder& decoder);
@@ -73,9 +77,14 @@ class PhotoIndexer {
     IndexSummary run(const IndexOptions& options,
                      const std::function<void(const IndexProgress&)>& onProgress = {});
 
-    // Honoured within one batch: the batch in the model finishes and is committed first.
+    // Honoured between two photos, within the current batch: each pipeline thread (scanner,
+    // hashers, decoders, the model between the photos of a batch) finishes the file in hand
+    // and then waits on a condition variable, using no CPU, until resume() or cancel(). The
+    // model thread reports progress with `paused` set when it parks.
     void pause();
     void resume();
+    // Stops after the photo in hand: the batch being embedded is dropped uncommitted; every
+    // batch committed before stays, so the next run embeds exactly the photos left.
     void cancel();
     bool isPaused() const;
 
