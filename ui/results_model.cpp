@@ -33,8 +33,14 @@ QVariant ResultsModel::data(const QModelIndex& index, int role) const {
             return hit.path;
         case ScoreRole:
             return hit.score;
-        case ThumbnailRole:
-            return thumbnails_ ? thumbnails_->thumbnail(hit.path) : QPixmap();
+        case ThumbnailRole: {
+            if (!thumbnails_)
+                return QPixmap();
+            const QPixmap pixmap = thumbnails_->thumbnail(hit.path);
+            if (pixmap.isNull())
+                waitingRows_.insert(hit.path, index.row());
+            return pixmap;
+        }
         default:
             return {};
     }
@@ -53,18 +59,16 @@ void ResultsModel::setHits(PhotoHits hits) {
     if (thumbnails_)
         thumbnails_->cancelPending();
     hits_ = std::move(hits);
-    rowOfPath_.clear();
-    rowOfPath_.reserve(hits_.size());
-    for (int row = 0; row < hits_.size(); ++row)
-        rowOfPath_.insert(hits_[row].path, row);
+    waitingRows_.clear();
     endResetModel();
 }
 
 void ResultsModel::onThumbnailReady(const QString& path) {
-    const auto it = rowOfPath_.constFind(path);
-    if (it == rowOfPath_.cend())
+    const auto it = waitingRows_.constFind(path);
+    if (it == waitingRows_.cend())
         return;
     const QModelIndex changed = index(it.value());
+    waitingRows_.erase(it);
     emit dataChanged(changed, changed, {ThumbnailRole});
 }
 

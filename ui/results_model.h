@@ -10,7 +10,8 @@ namespace abc::ui {
 class ThumbnailProvider;
 
 // The ranked results behind the grid. Only rows the view asks for touch the thumbnail
-// provider, so 10,000 results cost one list copy, not 10,000 decodes.
+// provider, so 10,000 results cost one list copy, not 10,000 decodes, and only those rows are
+// remembered for the thumbnail's arrival (no index of every path on the way to the first paint).
 class ResultsModel : public QAbstractListModel {
     Q_OBJECT
 
@@ -37,7 +38,7 @@ class ResultsModel : public QAbstractListModel {
 
     ThumbnailProvider* thumbnails_;
     PhotoHits hits_;
-    QHash<QString, int> rowOfPath_;
+    mutable QHash<QString, int> waitingRows_;  // asked for, thumbnail not there yet
 };
 
 }  // namespace abc::ui

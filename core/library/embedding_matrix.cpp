@@ -70,52 +70,57 @@ std::ptrdiff_t EmbeddingMatrix::indexOf(PhotoId photo) const {
 
 namespace {
 
-std::size_t workerCount(int threads, std::size_t rows) {
+// A worker is worth starting for about `minimumPerWorker` rows (a thread costs tens of
+// microseconds; a float row of 3584 values about one).
+std::size_t workerCount(int threads, std::size_t rows, std::size_t minimumPerWorker) {
     std::size_t workers = threads > 0 ? static_cast<std::size_t>(threads)
                                       : std::max(1u, std::thread::hardware_concurrency());
-    return std::min(workers, std::max<std::size_t>(1, rows / 4096));
+    return std::min(workers, std::max<std::size_t>(1, rows / minimumPerWorker));
 }
 
-// Runs score(row) over row ranges on threads, each keeping its own top k; merges them.
-template <typename Score>
-std::vector<ScoredPhoto> parallelTopK(const std::vector<PhotoId>& ids, std::size_t k,
-                                      const std::function<bool(PhotoId)>& keep, int threads,
-                                      const Score& score) {
-    const std::size_t rows = ids.size();
-    const std::size_t workers = workerCount(threads, rows);
+// Runs scored(i) for i in [0, count) over ranges on threads, each keeping its own top k;
+// merges them. `scored` returns false for an item to skip. The result does not depend on the
+// number of threads: TopKHeap orders by score, then by id.
+template <typename Scored>
+std::vector<ScoredPhoto> parallelTopK(std::size_t count, std::size_t k, int threads,
+                                      std::size_t minimumPerWorker, const Scored& scored) {
+    const std::size_t workers = workerCount(threads, count, minimumPerWorker);
     std::vector<std::vector<ScoredPhoto>> partial(workers);
     auto scan = [&](std::size_t worker) {
-        const std::size_t begin = rows * worker / workers;
-        const std::size_t end = rows * (worker + 1) / workers;
+        const std::size_t begin = count * worker / workers;
+        const std::size_t end = count * (worker + 1) / workers;
         TopKHeap heap(k);
-        for (std::size_t r = begin; r < end; ++r) {
-            if (keep && !keep(ids[r])) {
-                continue;
+        ScoredPhoto hit;
+        for (std::size_t i = begin; i < end; ++i) {
+            if (scored(i, hit)) {
+                heap.push(hit);
             }
-            heap.push({static_cast<PhotoId>(r), score(r)});
         }
         partial[worker] = heap.take();
     };
     if (workers == 1) {
         scan(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (std::size_t w = 1; w < workers; ++w) {
-            pool.emplace_back(scan, w);
-        }
-        scan(0);
-        for (auto& thread : pool) {
-            thread.join();
-        }
+        return std::move(partial[0]);
+    }
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) {
+        pool.emplace_back(scan, w);
+    }
+    scan(0);
+    for (auto& thread : pool) {
+        thread.join();
     }
     TopKHeap merged(k);
     for (const auto& part : partial) {
-        for (const auto& scored : part) {
-            merged.push(scored);
+        for (const auto& hit : part) {
+            merged.push(hit);
         }
     }
-    return merged.take();  // .photo holds the row index here
+    return merged.take();
 }
+
+constexpr std::size_t kFloatRowsPerWorker = 1024;
+constexpr std::size_t kInt8RowsPerWorker = 4096;
 
 }  // namespace
 
@@ -134,13 +139,14 @@ std::vector<ScoredPhoto> EmbeddingMatrix::exactTopK(std::span<const float> query
         return {};
     }
     const auto dimension = static_cast<std::size_t>(dimension_);
-    auto hits = parallelTopK(ids_, k, keep, threads, [&](std::size_t r) {
-        return dot(values_.data() + r * dimension, query.data(), dimension);
-    });
-    for (auto& hit : hits) {
-        hit.photo = ids_[static_cast<std::size_t>(hit.photo)];
-    }
-    return hits;
+    return parallelTopK(
+        ids_.size(), k, threads, kFloatRowsPerWorker, [&](std::size_t r, ScoredPhoto& hit) {
+            if (keep && !keep(ids_[r])) {
+                return false;
+            }
+            hit = {ids_[r], dot(values_.data() + r * dimension, query.data(), dimension)};
+            return true;
+        });
 }
 
 std::vector<ScoredPhoto> EmbeddingMatrix::topK(std::span<const float> query, std::size_t k,
@@ -157,16 +163,33 @@ std::vector<ScoredPhoto> EmbeddingMatrix::topK(std::span<const float> query, std
     const auto dimension = static_cast<std::size_t>(dimension_);
     std::vector<std::int8_t> codes(dimension);
     const float queryScale = quantizeInt8(query.data(), dimension, codes.data());
-    const auto rough = parallelTopK(ids_, candidates, keep, threads, [&](std::size_t r) {
-        return static_cast<float>(dotInt8(codes_.data() + r * dimension, codes.data(), dimension)) *
-               scales_[r] * queryScale;
-    });
-    TopKHeap exact(k);
+    // Rough pass: .photo holds the row, so ties break by row like the exact pass breaks them by
+    // id (ids are sorted by row).
+    const auto rough = parallelTopK(
+        ids_.size(), candidates, threads, kInt8RowsPerWorker, [&](std::size_t r, ScoredPhoto& hit) {
+            if (keep && !keep(ids_[r])) {
+                return false;
+            }
+            hit = {static_cast<PhotoId>(r),
+                   static_cast<float>(
+                       dotInt8(codes_.data() + r * dimension, codes.data(), dimension)) *
+                       scales_[r] * queryScale};
+            return true;
+        });
+    // Exact pass over the candidates, in memory order (the rows stream like a scan) and on the
+    // same threads as a scan: with k in the thousands it reads most of the float matrix.
+    std::vector<std::size_t> rows;
+    rows.reserve(rough.size());
     for (const auto& candidate : rough) {
-        const auto r = static_cast<std::size_t>(candidate.photo);
-        exact.push({ids_[r], dot(values_.data() + r * dimension, query.data(), dimension)});
+        rows.push_back(static_cast<std::size_t>(candidate.photo));
     }
-    return exact.take();
+    std::sort(rows.begin(), rows.end());
+    return parallelTopK(
+        rows.size(), k, threads, kFloatRowsPerWorker, [&](std::size_t i, ScoredPhoto& hit) {
+            const std::size_t r = rows[i];
+            hit = {ids_[r], dot(values_.data() + r * dimension, query.data(), dimension)};
+            return true;
+        });
 }
 
 }  // namespace abc

@@ -38,6 +38,7 @@ struct PhotoSearch::Impl {
     std::int64_t lastRow = 0;
     std::optional<std::int64_t> seenVersion;
     std::unordered_map<PhotoId, PhotoRecord> photos;
+    bool everyRowHasAPath = false;  // then an empty filter needs no per-row check
 
     Impl(LibraryStore& s, PhotoEmbedder& e, const PhotoDecoder& d)
         : store(s), embedder(e), decoder(d), matrix(e.dimension()) {}
@@ -74,6 +75,15 @@ struct PhotoSearch::Impl {
             const PhotoId id = record.id;
             photos.emplace(id, std::move(record));
         }
+        everyRowHasAPath = std::all_of(matrix.ids().begin(), matrix.ids().end(), [&](PhotoId id) {
+            const auto found = photos.find(id);
+            return found != photos.end() && !found->second.files.empty();
+        });
+    }
+
+    static bool isEmpty(const SearchFilter& filter) {
+        return filter.folders.empty() && !filter.takenFrom && !filter.takenUntil &&
+               filter.mediaTypes.empty();
     }
 
     // The path a result shows: the first one inside the filter's folders; "" if none passes.
@@ -113,9 +123,13 @@ struct PhotoSearch::Impl {
 
     std::vector<SearchResult> rank(std::span<const float> query, const SearchFilter& filter,
                                    std::size_t topK) {
-        const auto scored = matrix.topK(
-            query, topK, [&](PhotoId photo) { return !pathFor(photo, filter).empty(); });
+        std::function<bool(PhotoId)> keep;
+        if (!everyRowHasAPath || !isEmpty(filter)) {
+            keep = [&](PhotoId photo) { return !pathFor(photo, filter).empty(); };
+        }
+        const auto scored = matrix.topK(query, topK, keep);
         std::vector<SearchResult> results;
+        results.reserve(scored.size());
         for (const auto& hit : scored) {
             results.push_back({hit.photo, pathFor(hit.photo, filter), hit.score});
         }
