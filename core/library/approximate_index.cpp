@@ -108,6 +108,10 @@ void ApproximateIndex::train(std::span<const float> sample, int dimension, const
     impl.graph->own_fields = true;
     impl.graph->hnsw.efConstruction = options.buildBreadth;
     impl.graph->hnsw.efSearch = options.searchBreadth;
+    // The bounded queue's stopping test scans the whole queue at every step (quadratic in the
+    // breadth); the classic unbounded walk is 2-4x faster at the breadths 1M rows need, with
+    // the same or better recall (docs/library.md).
+    impl.graph->hnsw.search_bounded_queue = false;
 }
 
 void ApproximateIndex::add(std::span<const PhotoId> ids, std::span<const float> values) {

@@ -26,7 +26,7 @@ class ApproximateIndex {
         int reducedDimension = 128;  // PCA directions the graph searches; >= dimension: none
         int neighbours = 32;         // graph links per vector (HNSW M)
         int buildBreadth = 64;       // candidates kept while linking a new vector (efConstruction)
-        int searchBreadth = 256;     // candidates kept while walking for a query (efSearch)
+        int searchBreadth = 4096;    // candidates kept while walking for a query (efSearch)
         int rerank = 256;            // candidates re-scored on the full vectors; 0: graph order
         std::size_t trainingRows = 0;  // PCA sample; 0: all rows up to 20000
     };
