@@ -165,6 +165,10 @@ void ApproximateIndex::build(const EmbeddingMatrix& matrix, const Options& optio
     }
 }
 
+void ApproximateIndex::rerankOn(const EmbeddingMatrix* matrix) {
+    impl_->matrix = matrix;
+}
+
 void ApproximateIndex::setSearchBreadth(int breadth) {
     impl_->options.searchBreadth = std::max(1, breadth);
     if (impl_->graph) {
@@ -228,13 +232,15 @@ std::vector<ScoredPhoto> ApproximateIndex::topK(std::span<const float> query, st
         const PhotoId photo = impl.ids[label];
         // Unit vectors: cosine = 1 - squared distance / 2 (approximate in the reduced space).
         float score = 1.0f - distances[i] / 2.0f;
-        if (rerank && impl.matrix != nullptr) {
+        if (impl.matrix != nullptr) {
             const auto row = impl.matrix->indexOf(photo);
             if (row < 0) {
-                continue;
+                continue;  // deleted since it was added
             }
-            score = dot(impl.matrix->row(static_cast<std::size_t>(row)).data(), query.data(),
-                        dimension);
+            if (rerank) {
+                score = dot(impl.matrix->row(static_cast<std::size_t>(row)).data(), query.data(),
+                            dimension);
+            }
         } else if (rerank) {
             score = impl.scales[label] *
                     dotFloatInt8(query.data(), impl.codes.data() + label * dimension, dimension);

@@ -42,6 +42,12 @@ class ApproximateIndex {
     // then add rows in chunks (re-ranked on the int8 copy).
     void train(std::span<const float> sample, int dimension, const Options& options);
     void add(std::span<const PhotoId> ids, std::span<const float> values);
+    // Re-ranks on `matrix`'s float rows, looked up by photo id at query time (a photo the
+    // matrix no longer holds is skipped), instead of an int8 copy: call after train() and
+    // before add(), and rows added afterwards keep no copy. For an owner that keeps the matrix
+    // in step with a store and builds the index on another thread: the matrix may change
+    // while rows are added, but not during topK(), and it must outlive the index.
+    void rerankOn(const EmbeddingMatrix* matrix);
 
     void setSearchBreadth(int breadth);
     void setRerank(int candidates);

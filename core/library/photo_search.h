@@ -1,13 +1,16 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
+#include "core/library/approximate_index.h"
 #include "core/library/combined_query.h"
 #include "core/library/embedding_matrix.h"
 #include "core/library/near_duplicates.h"
@@ -60,9 +63,54 @@ struct DuplicateGroupPair {
     float similarity = 0.0f;
 };
 
+// When a PhotoSearch answers from an ApproximateIndex instead of scanning every vector.
+struct PhotoSearchOptions {
+    // From this many vectors on, an approximate index is built on a background thread and
+    // answers once ready (exact scans until then); 0: never. At 200k x 3584 an exact int8
+    // scan reads 0.7 GB per query (~140 ms on the 2-core VM), the index a few MB.
+    std::size_t approximateIndexRows = 200000;
+    // Rebuilt in the background once this share of its rows was deleted or rewritten.
+    double rebuildFraction = 0.10;
+    ApproximateIndex::Options index;
+};
+
+// How the last ranking was answered.
+struct SearchStats {
+    bool approximate = false;    // by the approximate index (plus any rows not yet in it)
+    bool fellBack = false;       // the index was asked, too few of its candidates passed the
+                                 // filter, and the exact scan answered
+    std::size_t candidates = 0;  // rows the index proposed
+};
+
+// The approximate index's state, for tests, status lines and logs.
+struct ApproximateIndexStatus {
+    enum class State {
+        Off,       // approximateIndexRows = 0
+        Exact,     // fewer vectors than the threshold: exact scans
+        Building,  // first build running: exact scans meanwhile
+        Ready,     // answering (possibly while a rebuild runs)
+        Failed,    // the build threw: exact scans; `error` says why
+    };
+    State state = State::Off;
+    std::size_t threshold = 0;
+    std::size_t vectors = 0;      // rows in the matrix
+    std::size_t indexedRows = 0;  // rows in the graph, stale ones included
+    std::size_t staleRows = 0;    // of those, deleted or rewritten since: skipped
+    std::size_t pendingRows = 0;  // appended since the build: scanned exactly until added
+    bool rebuilding = false;
+    std::size_t builds = 0;         // completed builds
+    double lastBuildSeconds = 0.0;  // wall time of the last completed build
+    std::string error;
+    std::string describe() const;  // one line, e.g. "approximate index: ready, 250000 rows, ..."
+};
+
 // Search over one library for one model. Loads the model's plain image vectors once into an
 // EmbeddingMatrix and keeps it in step with the store: every call first checks the store's
 // data version and applies only the rows that changed (also writes by other processes).
+//
+// Libraries of at least PhotoSearchOptions::approximateIndexRows vectors get an approximate
+// index, built and kept up on a thread PhotoSearch owns (the destructor stops and joins it);
+// see docs/library.md, Search.
 //
 // Thread-safety: all methods may be called from any thread; they are serialised internally.
 // Model calls (query text, example image, instruction mode) run on the calling thread, so
@@ -70,6 +118,8 @@ struct DuplicateGroupPair {
 class PhotoSearch {
   public:
     PhotoSearch(LibraryStore& store, PhotoEmbedder& embedder, const PhotoDecoder& decoder);
+    PhotoSearch(LibraryStore& store, PhotoEmbedder& embedder, const PhotoDecoder& decoder,
+                const PhotoSearchOptions& options);
     ~PhotoSearch();
 
     // Progress of instruction-mode embedding (done, total); may be empty.
@@ -88,12 +138,27 @@ class PhotoSearch {
     // The query vector of a combined query: sum of weight * term vector, L2-normalised.
     std::vector<float> queryVector(const std::vector<QueryTerm>& terms);
 
-    // Pairs of indexed photos with cosine >= threshold, most similar first.
+    // Pairs of indexed photos with cosine >= threshold, most similar first. Quadratic; the
+    // search lock is held only while a block of rows is copied, so searches go on meanwhile.
+    // Photos indexed after the call began are not included.
     std::vector<DuplicateGroupPair> nearDuplicates(float threshold, std::size_t maxPairs = 1000);
+    // The same, stopped between two blocks of rows by `stop` (throws abc::Cancelled).
+    std::vector<DuplicateGroupPair> nearDuplicates(float threshold, std::size_t maxPairs,
+                                                   std::stop_token stop);
 
     // Reloads the matrix if the store changed; search() does this itself.
     void refresh();
     std::size_t indexedPhotos();
+
+    // How the last ranking (search, searchByVector, searchSimilar, searchByExample) was
+    // answered, whichever thread made it.
+    SearchStats lastSearchStats();
+    bool usedApproximateIndex() { return lastSearchStats().approximate; }
+    // Applies the store's changes first (which may start a build), then reports.
+    ApproximateIndexStatus approximateIndexStatus();
+    // Waits until the index is ready with no build or addition in progress; false on timeout
+    // or when no index is coming (below the threshold, off, failed).
+    bool waitForApproximateIndex(std::chrono::milliseconds timeout);
 
   private:
     struct Impl;
