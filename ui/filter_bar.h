@@ -3,7 +3,7 @@
 #include <QTimer>
 #include <QWidget>
 
-#include "ui/filtered_search_worker.h"
+#include "ui/filter_options.h"
 #include "ui/photo_filter.h"
 
 class QComboBox;

@@ -206,13 +206,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
         emit searchFailed(message);
     };
     connect(searchWorker_, &SearchWorker::failed, this, onSearchFailed);
-    filteredWorker_ = new FilteredSearchWorker;
-    filteredWorker_->moveToThread(&searchThread_);
-    connect(&searchThread_, &QThread::finished, filteredWorker_, &QObject::deleteLater);
-    connect(filteredWorker_, &FilteredSearchWorker::finished, this, &MainWindow::onSearchFinished);
-    connect(filteredWorker_, &FilteredSearchWorker::failed, this, onSearchFailed);
-    connect(filteredWorker_, &FilteredSearchWorker::optionsReady, filterBar_,
-            &FilterBar::setOptions);
+    connect(searchWorker_, &SearchWorker::filterOptionsReady, filterBar_, &FilterBar::setOptions);
     connect(searchWorker_, &SearchWorker::folderStatesReady, folders_, &FoldersPanel::setStates);
     searchThread_.setObjectName(QStringLiteral("search"));
     searchThread_.start();
@@ -428,7 +422,6 @@ void MainWindow::loadModelAsync() {
 void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
     session_ = std::move(session);
     searchWorker_->setSession(session_);
-    filteredWorker_->setSession(session_);
     if (duplicates_)
         duplicates_->setSession(session_);
     const bool model = session_ && session_->hasModel();
@@ -460,7 +453,7 @@ void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
 void MainWindow::refreshFolders() {
     QMetaObject::invokeMethod(searchWorker_, &SearchWorker::refreshFolderStates,
                               Qt::QueuedConnection);
-    QMetaObject::invokeMethod(filteredWorker_, &FilteredSearchWorker::refreshOptions,
+    QMetaObject::invokeMethod(searchWorker_, &SearchWorker::refreshFilterOptions,
                               Qt::QueuedConnection);
 }
 
@@ -511,23 +504,14 @@ void MainWindow::findSimilar(const QString& path) {
 void MainWindow::submit(SearchQuery query) {
     tabs_->setCurrentIndex(0);
     query.topK = topK_;
+    query.filter = settings_.filter;  // the filter shown when it was asked, whatever the kind
     lastQuery_ = query;
     searchClock_.start();
     const quint64 id = ++searchId_;
     searchWorker_->supersede(id);
-    filteredWorker_->supersede(id);
     showStatus(tr("Searching…"));
-    const PhotoFilter filter = settings_.filter;
-    if (filter.isActive()) {
-        // Both workers share the search thread, so requests still run in the order asked.
-        QMetaObject::invokeMethod(
-            filteredWorker_,
-            [worker = filteredWorker_, id, query, filter] { worker->run(id, query, filter); },
-            Qt::QueuedConnection);
-    } else {
-        QMetaObject::invokeMethod(searchWorker_, "run", Qt::QueuedConnection, Q_ARG(quint64, id),
-                                  Q_ARG(abc::ui::SearchQuery, query));
-    }
+    QMetaObject::invokeMethod(searchWorker_, "run", Qt::QueuedConnection, Q_ARG(quint64, id),
+                              Q_ARG(abc::ui::SearchQuery, query));
 }
 
 void MainWindow::showInResults(const QString& path) {

@@ -8,7 +8,6 @@
 #include <optional>
 
 #include "ui/app_settings.h"
-#include "ui/filtered_search_worker.h"
 #include "ui/search_worker.h"
 
 class QLabel;
@@ -153,8 +152,6 @@ class MainWindow : public QMainWindow {
 
     QThread searchThread_;
     SearchWorker* searchWorker_ = nullptr;
-    // Filtered searches and the filter bar's choices, on the same search thread.
-    FilteredSearchWorker* filteredWorker_ = nullptr;
     QThread indexThread_;
     IndexWorker* indexWorker_ = nullptr;
     bool indexing_ = false;

@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 #include <exception>
+#include <set>
 
 #include "core/io/error.h"
 #include "core/library/combined_query.h"
@@ -48,6 +49,8 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
         return;
     }
     PhotoSearch& search = *current->search;
+    // An empty filter is no filter: the scan then skips its per-row check.
+    const SearchFilter restriction = toSearchFilter(query.filter);
     SearchTiming timing;
     QElapsedTimer timer;
     try {
@@ -63,12 +66,15 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
                         search.queryVector(parseCombinedQuery(query.text.toStdString()));
                     timing.embedMs = elapsedMs(timer);
                     timer.start();
-                    results = search.searchByVector(vector, {}, topK);
+                    results = search.searchByVector(vector, restriction, topK);
                     timing.rankMs = elapsedMs(timer);
                 } else {
+                    // The filter narrows the candidates before they are re-ranked, so only
+                    // photos it shows are embedded with the instruction.
                     SearchRequest request;
                     request.query = query.text.toStdString();
                     request.instruction = query.instruction.trimmed().toStdString();
+                    request.filter = restriction;
                     request.topK = topK;
                     timer.start();
                     results = search.search(request);
@@ -77,14 +83,15 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
                 break;
             case SearchQuery::Kind::Example:
                 timer.start();
-                results = search.searchByExample(query.path.toStdString(), {}, topK);
+                results = search.searchByExample(query.path.toStdString(), restriction, topK);
                 timing.embedMs = elapsedMs(timer);
                 break;
             case SearchQuery::Kind::Similar: {
                 timer.start();
                 const auto file = current->store->fileByPath(query.path.toStdString());
-                results = file ? search.searchSimilar(file->second, {}, topK)
-                               : search.searchByExample(query.path.toStdString(), {}, topK);
+                results = file
+                              ? search.searchSimilar(file->second, restriction, topK)
+                              : search.searchByExample(query.path.toStdString(), restriction, topK);
                 timing.rankMs = elapsedMs(timer);
                 break;
             }
@@ -129,6 +136,42 @@ void SearchWorker::refreshFolderStates() {
         return;
     }
     emit folderStatesReady(states);
+}
+
+void SearchWorker::refreshFilterOptions() {
+    const auto current = session();
+    if (!current)
+        return;
+    FilterOptions options;
+    try {
+        LibraryStore& store = *current->store;
+        for (const std::string& folder : store.folders())
+            options.folders << QString::fromStdString(folder);
+        std::set<std::string> types;
+        for (const PhotoRecord& photo : store.allPhotos()) {
+            if (!photo.mediaType.empty())
+                types.insert(photo.mediaType);
+            const QDate day =
+                photo.takenAt
+                    ? QDate::fromString(QString::fromStdString(photo.takenAt->substr(0, 10)),
+                                        Qt::ISODate)
+                    : QDate();
+            if (!day.isValid()) {
+                ++options.undated;
+                continue;
+            }
+            if (!options.earliest.isValid() || day < options.earliest)
+                options.earliest = day;
+            if (!options.latest.isValid() || day > options.latest)
+                options.latest = day;
+        }
+        for (const std::string& type : types)
+            options.mediaTypes << QString::fromStdString(type);
+    } catch (const std::exception&) {
+        // A library another process is migrating: keep the choices shown until the next try.
+        return;
+    }
+    emit filterOptionsReady(options);
 }
 
 }  // namespace abc::ui

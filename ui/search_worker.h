@@ -6,6 +6,8 @@
 #include <memory>
 #include <mutex>
 
+#include "ui/filter_options.h"
+#include "ui/photo_filter.h"
 #include "ui/photo_hit.h"
 
 namespace abc::ui {
@@ -19,6 +21,9 @@ struct SearchQuery {
     QString text;         // combined-query syntax (Text)
     QString instruction;  // non-empty: instruction mode (Text)
     QString path;         // the example image (Example) or the indexed photo (Similar)
+    // Restricts the photos that are ranked, never the query: an `image:` term or an example
+    // may be any file, and "find similar" on a photo the filter hides ranks the ones it shows.
+    PhotoFilter filter;
     int topK = 1000;
 };
 
@@ -37,7 +42,8 @@ struct FolderState {
 using FolderStates = QList<FolderState>;
 
 // Runs searches on its own thread: the model call for the query and the ranking never touch
-// the GUI thread. Requests are numbered; one superseded before it starts is skipped.
+// the GUI thread. Requests are numbered; one superseded before it starts is skipped. Also
+// reads what the sidebar and the filter bar show about the library, on the same thread.
 class SearchWorker : public QObject {
     Q_OBJECT
 
@@ -49,11 +55,13 @@ class SearchWorker : public QObject {
   public slots:
     void run(quint64 id, const abc::ui::SearchQuery& query);
     void refreshFolderStates();
+    void refreshFilterOptions();
 
   signals:
     void finished(quint64 id, const abc::ui::PhotoHits& hits, const abc::ui::SearchTiming& timing);
     void failed(quint64 id, const QString& message);
     void folderStatesReady(const abc::ui::FolderStates& states);
+    void filterOptionsReady(const abc::ui::FilterOptions& options);
 
   private:
     std::shared_ptr<EngineSession> session() const;
