@@ -1,8 +1,6 @@
 #include "ui/detail_pane.h"
 
 #include <QClipboard>
-#include <QDBusConnection>
-#include <QDBusMessage>
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
@@ -63,7 +61,7 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
     addAction(tr("&Open"), QStringLiteral("openPhoto"), 0, 1,
               &DetailPane::openWithDefaultApplication);
     addAction(tr("Show in &folder"), QStringLiteral("revealPhoto"), 1, 0,
-              &DetailPane::revealInFileManager);
+              &DetailPane::showInFolder);
     addAction(tr("Copy &path"), QStringLiteral("copyPath"), 1, 1, &DetailPane::copyPath);
     layout->addLayout(buttons);
 
@@ -137,27 +135,9 @@ void DetailPane::openWithDefaultApplication() {
         QDesktopServices::openUrl(QUrl::fromLocalFile(path_));
 }
 
-bool DetailPane::showItemsOverDBus(const QUrl& file) {
-    QDBusConnection bus = QDBusConnection::sessionBus();
-    if (!bus.isConnected())
-        return false;
-    QDBusMessage call = QDBusMessage::createMethodCall(
-        QStringLiteral("org.freedesktop.FileManager1"),
-        QStringLiteral("/org/freedesktop/FileManager1"),
-        QStringLiteral("org.freedesktop.FileManager1"), QStringLiteral("ShowItems"));
-    call << QStringList{file.toString()} << QString();
-    const QDBusMessage reply = bus.call(call, QDBus::Block, 1500);
-    return reply.type() == QDBusMessage::ReplyMessage;
-}
-
-void DetailPane::revealInFileManager() {
-    if (path_.isEmpty())
-        return;
-    // The file manager selects the file itself; without one, the folder is opened.
-    const QUrl file = QUrl::fromLocalFile(QFileInfo(path_).absoluteFilePath());
-    if (!fileManager_ || !fileManager_(file)) {
-        QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path_).absolutePath()));
-    }
+void DetailPane::showInFolder() {
+    if (!path_.isEmpty())
+        revealInFileManager(QUrl::fromLocalFile(QFileInfo(path_).absoluteFilePath()), fileManager_);
 }
 
 void DetailPane::copyPath() {

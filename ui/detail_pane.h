@@ -5,6 +5,7 @@
 #include <QWidget>
 #include <functional>
 
+#include "ui/file_manager_reveal.h"
 #include "ui/photo_hit.h"
 
 class QLabel;
@@ -22,10 +23,7 @@ class DetailPane : public QWidget {
     explicit DetailPane(QWidget* parent = nullptr);
     ~DetailPane() override;
 
-    // Asks the desktop's file manager to show a file selected; false when none answered.
-    using FileManager = std::function<bool(const QUrl& file)>;
-    // The freedesktop FileManager1.ShowItems call on the session bus.
-    static bool showItemsOverDBus(const QUrl& file);
+    using FileManager = abc::ui::FileManager;
 
     void showHit(const PhotoHit& hit);
     void clear();
@@ -43,11 +41,11 @@ class DetailPane : public QWidget {
   private:
     void fitPreview();
     void openWithDefaultApplication();
-    void revealInFileManager();
+    void showInFolder();
     void copyPath();
 
     QString path_;
-    FileManager fileManager_ = &DetailPane::showItemsOverDBus;
+    FileManager fileManager_ = &abc::ui::showItemsOverDBus;
     QLabel* preview_ = nullptr;
     QLabel* name_ = nullptr;
     QLabel* info_ = nullptr;

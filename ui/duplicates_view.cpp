@@ -1,7 +1,5 @@
 #include "ui/duplicates_view.h"
 
-#include <QDBusConnection>
-#include <QDBusMessage>
 #include <QDesktopServices>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -192,21 +190,6 @@ void DuplicatesView::setDesktop(OpenFile open, RevealFile reveal) {
 
 void DuplicatesView::openWithDesktop(const QUrl& file) {
     QDesktopServices::openUrl(file);
-}
-
-void DuplicatesView::revealWithDesktop(const QUrl& file) {
-    QDBusConnection bus = QDBusConnection::sessionBus();
-    if (bus.isConnected()) {
-        QDBusMessage call = QDBusMessage::createMethodCall(
-            QStringLiteral("org.freedesktop.FileManager1"),
-            QStringLiteral("/org/freedesktop/FileManager1"),
-            QStringLiteral("org.freedesktop.FileManager1"), QStringLiteral("ShowItems"));
-        call << QStringList{file.toString()} << QString();
-        if (bus.call(call, QDBus::Block, 1500).type() == QDBusMessage::ReplyMessage)
-            return;
-    }
-    // No file manager answered: open the folder instead.
-    QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(file.toLocalFile()).absolutePath()));
 }
 
 void DuplicatesView::refresh() {

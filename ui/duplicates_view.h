@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "ui/duplicates_model.h"
+#include "ui/file_manager_reveal.h"
 
 class QDoubleSpinBox;
 class QLabel;
@@ -51,8 +52,6 @@ class DuplicatesView : public QDialog {
     void setDesktop(OpenFile open, RevealFile reveal);
     // Opens the file with the desktop's default application.
     static void openWithDesktop(const QUrl& file);
-    // Asks the freedesktop file manager to select the file, else opens its folder.
-    static void revealWithDesktop(const QUrl& file);
 
   public slots:
     // Reads the library again (after indexing, say) and recomputes.
@@ -94,7 +93,7 @@ class DuplicatesView : public QDialog {
     QList<QPushButton*> firstActions_;
     QList<QPushButton*> secondActions_;
     OpenFile open_ = &DuplicatesView::openWithDesktop;
-    RevealFile reveal_ = &DuplicatesView::revealWithDesktop;
+    RevealFile reveal_ = [](const QUrl& file) { revealInFileManager(file); };
 
     QTimer thresholdSettle_;
     QFutureWatcher<Outcome> watcher_;
