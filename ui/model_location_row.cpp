@@ -1,6 +1,7 @@
 #include "ui/model_location_row.h"
 
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -11,6 +12,7 @@
 #include <exception>
 
 #include "core/hub/model_resolver.h"
+#include "ui/readable_colour.h"
 
 namespace abc::ui {
 
@@ -86,11 +88,28 @@ void ModelLocationRow::recheck() {
     check_ = checkCheckpoint(edit_->text(), kind_);
     const QString mark = check_.found ? QStringLiteral("✔ ") : QStringLiteral("✘ ");
     status_->setText(mark + check_.detail);
-    QPalette palette = status_->palette();
-    palette.setColor(QPalette::WindowText,
-                     check_.found ? QColor(0x2e, 0x8b, 0x57) : QColor(0xc0, 0x39, 0x2b));
-    status_->setPalette(palette);
+    colourStatus();
     emit changed();
+}
+
+void ModelLocationRow::colourStatus() {
+    // Green and red as hues, shaded for the background the label is drawn on: the fixed
+    // #2e8b57 / #c0392b were 3.7:1 on a light window and 2.6:1 on a dark one.
+    const QColor hue = check_.found ? QColor(0x2e, 0x8b, 0x57) : QColor(0xc0, 0x39, 0x2b);
+    // 4.8 rather than 4.5: styles shade frames a little (Fusion draws a group box's inside
+    // about 1% darker than the window), and the text must still reach 4.5:1 there.
+    const QColor shade = readableOn(hue, this->palette().color(QPalette::Window), 4.8);
+    // Only WindowText is set on the label; the rest, the background included, is inherited.
+    QPalette palette;
+    palette.setColor(QPalette::WindowText, shade);
+    status_->setPalette(palette);
+}
+
+void ModelLocationRow::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    // A light / dark theme switch while the page is open.
+    if (event->type() == QEvent::PaletteChange && status_)
+        colourStatus();
 }
 
 }  // namespace abc::ui

@@ -34,8 +34,12 @@ class ModelLocationRow : public QWidget {
   signals:
     void changed();
 
+  protected:
+    void changeEvent(QEvent* event) override;
+
   private:
     void recheck();
+    void colourStatus();
 
     CheckpointKind kind_;
     QString title_;
