@@ -24,6 +24,8 @@ apt_packages=(
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libpcre2-dev libheif-dev libexif-dev
   libsqlite3-dev sqlite3 libjpeg62-turbo-dev libfaiss-dev libxxhash-dev
   xvfb xauth fonts-dejavu-core
+  # a private session bus, so test_ui_detail_pane runs its FileManager1 case instead of skipping it
+  dbus-daemon
 )
 missing=()
 for p in "${apt_packages[@]}"; do

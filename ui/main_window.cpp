@@ -639,7 +639,7 @@ void MainWindow::togglePause() {
         indexWorker_->resume();
     }
     pauseButton_->setText(paused_ ? tr("Resume") : tr("Pause"));
-    showStatus(paused_ ? tr("Indexing paused (the current batch finishes first)")
+    showStatus(paused_ ? tr("Indexing paused (the photo in hand finishes first)")
                        : tr("Indexing resumed"));
 }
 
@@ -647,7 +647,7 @@ void MainWindow::cancelIndexing() {
     if (!indexing_)
         return;
     indexWorker_->cancel();
-    showStatus(tr("Cancelling: the current batch is saved first…"));
+    showStatus(tr("Cancelling after the photo in hand; the next run indexes what is left…"));
 }
 
 void MainWindow::setIndexingUi(bool running) {
