@@ -349,55 +349,66 @@ std::int64_t LibraryStore::fileCount() {
 }
 
 PhotoId LibraryStore::recordFile(const PhotoFile& file, const PhotoFacts& facts) {
+    const FileRecord record{file, facts};
+    return recordFiles(std::span(&record, 1)).front();
+}
+
+std::vector<PhotoId> LibraryStore::recordFiles(std::span<const FileRecord> records) {
+    std::vector<PhotoId> ids;
+    if (records.empty()) {
+        return ids;
+    }
+    ids.reserve(records.size());
     std::lock_guard lock(impl_->mutex);
     SqliteTransaction transaction(impl_->db);
-    PhotoId photo = 0;
-    {
-        SqliteStatement find(impl_->db, "SELECT id FROM photos WHERE content_hash = :hash");
-        find.bind(":hash", facts.contentHash);
-        if (find.step()) {
-            photo = find.columnInt(0);
+    SqliteStatement findPhoto(impl_->db, "SELECT id FROM photos WHERE content_hash = :hash");
+    SqliteStatement insertPhoto(impl_->db,
+                                "INSERT INTO photos(content_hash, media_type, width, height, "
+                                "taken_at) VALUES (:hash, :type, :width, :height, :taken)");
+    SqliteStatement findFile(impl_->db, "SELECT photo_id FROM files WHERE path = :path");
+    SqliteStatement upsertFile(
+        impl_->db,
+        "INSERT INTO files(path, photo_id, size, mtime_ns) "
+        "VALUES (:path, :photo, :size, :mtime) ON CONFLICT(path) DO UPDATE SET "
+        "photo_id = excluded.photo_id, size = excluded.size, "
+        "mtime_ns = excluded.mtime_ns");
+    SqliteStatement clearFailure(impl_->db, "DELETE FROM failures WHERE path = :path");
+    for (const auto& [file, facts] : records) {
+        PhotoId photo = 0;
+        findPhoto.bind(":hash", facts.contentHash);
+        if (findPhoto.step()) {
+            photo = findPhoto.columnInt(0);
         }
-    }
-    if (photo == 0) {
-        SqliteStatement insert(impl_->db,
-                               "INSERT INTO photos(content_hash, media_type, width, height, "
-                               "taken_at) VALUES (:hash, :type, :width, :height, :taken)");
-        insert.bind(":hash", facts.contentHash)
-            .bind(":type", facts.mediaType)
-            .bind(":width", facts.width)
-            .bind(":height", facts.height)
-            .bind(":taken", facts.takenAt)
+        findPhoto.reset();
+        if (photo == 0) {
+            insertPhoto.bind(":hash", facts.contentHash)
+                .bind(":type", facts.mediaType)
+                .bind(":width", facts.width)
+                .bind(":height", facts.height)
+                .bind(":taken", facts.takenAt)
+                .run();
+            photo = impl_->db.lastInsertRowId();
+        }
+        std::optional<PhotoId> previous;
+        findFile.bind(":path", file.path);
+        if (findFile.step()) {
+            previous = findFile.columnInt(0);
+        }
+        findFile.reset();
+        upsertFile.bind(":path", file.path)
+            .bind(":photo", photo)
+            .bind(":size", file.sizeBytes)
+            .bind(":mtime", file.mtimeNs)
             .run();
-        photo = impl_->db.lastInsertRowId();
-    }
-    std::optional<PhotoId> previous;
-    {
-        SqliteStatement old(impl_->db, "SELECT photo_id FROM files WHERE path = :path");
-        old.bind(":path", file.path);
-        if (old.step()) {
-            previous = old.columnInt(0);
+        if (previous && *previous != photo) {
+            impl_->deleteOrphan(*previous);
         }
+        clearFailure.bind(":path", file.path).run();
+        ids.push_back(photo);
     }
-    SqliteStatement upsert(impl_->db,
-                           "INSERT INTO files(path, photo_id, size, mtime_ns) "
-                           "VALUES (:path, :photo, :size, :mtime) ON CONFLICT(path) DO UPDATE SET "
-                           "photo_id = excluded.photo_id, size = excluded.size, "
-                           "mtime_ns = excluded.mtime_ns");
-    upsert.bind(":path", file.path)
-        .bind(":photo", photo)
-        .bind(":size", file.sizeBytes)
-        .bind(":mtime", file.mtimeNs)
-        .run();
-    if (previous && *previous != photo) {
-        impl_->deleteOrphan(*previous);
-    }
-    SqliteStatement(impl_->db, "DELETE FROM failures WHERE path = :path")
-        .bind(":path", file.path)
-        .run();
     transaction.commit();
     impl_->wrote();
-    return photo;
+    return ids;
 }
 
 void LibraryStore::removeFiles(const std::vector<std::string>& paths) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ struct PhotoFacts {
     int width = 0;
     int height = 0;
     std::optional<std::string> takenAt;
+};
+
+// One file and the content it shows, for recording many at once.
+struct FileRecord {
+    PhotoFile file;
+    PhotoFacts facts;
 };
 
 // One library: a SQLite file with photos (by content hash), the paths that show them, model
@@ -86,6 +93,9 @@ class LibraryStore {
     // Records that `file` shows the content `facts` (inserting the photo if new) and returns
     // its id. Moves the path to the new photo if it showed another content before.
     PhotoId recordFile(const PhotoFile& file, const PhotoFacts& facts);
+    // recordFile for each record in order, all in one transaction (all-or-nothing): a commit
+    // per file is what limits a first scan, not the rows. Returns the photo ids in order.
+    std::vector<PhotoId> recordFiles(std::span<const FileRecord> records);
     // Forgets paths; photos left without any path are deleted with their vectors.
     void removeFiles(const std::vector<std::string>& paths);
     // Forgets every file under a folder and the folder itself; returns the files removed.
