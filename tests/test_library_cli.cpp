@@ -19,6 +19,8 @@
 #include <thread>
 
 #include "core/library/library_store.h"
+#include "core/library/photo_indexer.h"
+#include "test_library_fakes.h"
 
 using namespace abc;
 
@@ -239,6 +241,66 @@ class TestLibraryCli : public QObject {
         double worst = 0;
         QVERIFY2(sameVectors(vectorsByHash(db), vectorsByHash(reference), &worst),
                  qPrintable(QString("max |diff| %1").arg(worst)));
+    }
+
+    // Killed while recording a first scan's files (one transaction per group of files): the
+    // store holds whole groups, the first files in scan order, and a new run reads the rest.
+    void sigkillWhileRecordingFilesKeepsWholeGroups() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath() + "/many";
+        QDir().mkpath(root);
+        const int files = 6000;  // ~0.5 s of recording on the 2-core VM: room to kill in between
+        std::vector<std::string> paths;
+        for (int i = 0; i < files; ++i) {
+            QImage image(8, 8, QImage::Format_RGB888);
+            image.fill(qRgb(i % 256, (i / 256) % 256, 77));
+            const QString path = root + QString("/p%1.png").arg(i, 5, 10, QChar('0'));
+            QVERIFY(image.save(path, "PNG"));
+            paths.push_back(path.toStdString());
+        }
+        const QString db = dir.filePath("lib.sqlite3");
+        LibraryStore peek(db.toStdString());
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(QStringLiteral(ABC_CLI_PATH),
+                      QStringList{"index", "--db", db} + modelArgs() + QStringList{root});
+        QVERIFY(process.waitForStarted());
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 60000 && process.state() == QProcess::Running &&
+               peek.fileCount() == 0) {
+            QThread::usleep(500);
+        }
+        QVERIFY2(process.state() == QProcess::Running,
+                 "indexing finished before it could be killed");
+        ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
+        QVERIFY(process.waitForFinished());
+        QCOMPARE(process.exitStatus(), QProcess::CrashExit);
+
+        LibraryStore store(db.toStdString());
+        QCOMPARE(QString::fromStdString(store.integrityCheck()), QStringLiteral("ok"));
+        const auto recorded = store.filesUnder(root.toStdString());
+        qInfo("killed with %zu of %d files recorded", recorded.size(), files);
+        QVERIFY(!recorded.empty());
+        QVERIFY2(recorded.size() < std::size_t(files), "the kill came too late to test resuming");
+        for (std::size_t i = 0; i < recorded.size(); ++i) {
+            QCOMPARE(QString::fromStdString(recorded[i].first.path),
+                     QString::fromStdString(paths[i]));
+        }
+        QCOMPARE(store.photoCount(), std::int64_t(recorded.size()));
+
+        // A new run (the model does not matter to the scan) reads exactly the files left.
+        test::FakeEmbedder embedder;
+        test::FakeDecoder decoder;
+        PhotoIndexer indexer(store, embedder, decoder);
+        IndexOptions options;
+        options.folders = {root.toStdString()};
+        const auto summary = indexer.run(options);
+        QCOMPARE(summary.unchanged, recorded.size());
+        QCOMPARE(summary.added, files - recorded.size());
+        QCOMPARE(summary.moved + summary.changed + summary.failed, std::size_t{0});
+        QCOMPARE(store.fileCount(), std::int64_t{files});
+        QCOMPARE(store.photoCount(), std::int64_t{files});
     }
 
     void twoProcessesOnOneDatabaseStayConsistent() {

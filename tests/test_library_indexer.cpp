@@ -7,6 +7,8 @@
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <thread>
 #include <tuple>
 
@@ -204,6 +206,90 @@ class TestLibraryIndexer : public QObject {
         QCOMPARE(summary.unchanged, std::size_t{64});
         QCOMPARE(summary.added, std::size_t{136});
         QCOMPARE(summary.embedded, std::size_t{200});
+    }
+
+    // New files are recorded in groups of maxRecordBatchFiles, one transaction each: another
+    // connection sees whole groups only, and everything once the phase ends.
+    void firstScanRecordsFilesInGroups() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
+        for (int i = 0; i < 600; ++i) {
+            writePhoto(root + QString("/p%1.jpg").arg(i, 3, 10, QChar('0')),
+                       QByteArray::number(i * 7919));
+        }
+        const std::string db = dir.filePath("lib.sqlite3").toStdString();
+        LibraryStore store(db);
+        LibraryStore reader(db);
+        test::FakeEmbedder embedder;
+        test::FakeDecoder decoder;
+        PhotoIndexer indexer(store, embedder, decoder);
+        IndexOptions options;
+        options.folders = {root.toStdString()};
+        options.hashThreads = 2;
+        options.maxRecordBatchFiles = 100;
+        options.maxRecordBatchMs = 3600 * 1000;
+        std::vector<std::pair<std::size_t, std::int64_t>> seen;  // (done, files committed)
+        const auto summary = indexer.run(options, [&](const IndexProgress& p) {
+            if (p.phase == IndexProgress::Phase::Hashing && p.done > 0) {
+                seen.emplace_back(p.done, reader.fileCount());
+            }
+        });
+        QCOMPARE(summary.added, std::size_t{600});
+        QVERIFY(seen.size() >= 9);
+        for (const auto& [done, committed] : seen) {
+            const auto expected = done == 600 ? 600 : std::int64_t(done / 100 * 100);
+            QVERIFY2(committed == expected,
+                     qPrintable(QString("%1 done, %2 committed").arg(done).arg(committed)));
+        }
+        QCOMPARE(seen.back().first, std::size_t{600});  // the phase ends with a report
+    }
+
+    // A pause while recording commits what is pending before the pipeline parks.
+    void pauseWhileHashingCommitsPendingRecords() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
+        for (int i = 0; i < 400; ++i) {
+            writePhoto(root + QString("/p%1.jpg").arg(i, 3, 10, QChar('0')),
+                       QByteArray::number(i * 104729));
+        }
+        const std::string db = dir.filePath("lib.sqlite3").toStdString();
+        LibraryStore store(db);
+        LibraryStore reader(db);
+        test::FakeEmbedder embedder;
+        test::FakeDecoder decoder;
+        PhotoIndexer indexer(store, embedder, decoder);
+        IndexOptions options;
+        options.folders = {root.toStdString()};
+        options.hashThreads = 3;
+        options.maxRecordBatchFiles = 100000;  // only the pause and the end commit
+        options.maxRecordBatchMs = 3600 * 1000;
+        std::atomic<std::size_t> doneAtPause{0};
+        IndexSummary summary;
+        std::thread worker([&] {
+            summary = indexer.run(options, [&](const IndexProgress& p) {
+                if (p.phase == IndexProgress::Phase::Hashing && p.done >= 128 &&
+                    doneAtPause.load() == 0) {
+                    doneAtPause = p.done;
+                    indexer.pause();
+                }
+            });
+        });
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while ((doneAtPause.load() == 0 || reader.fileCount() == 0) &&
+               std::chrono::steady_clock::now() < until) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        const std::int64_t whilePaused = reader.fileCount();
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        const std::int64_t later = reader.fileCount();
+        indexer.resume();
+        worker.join();
+        QCOMPARE(doneAtPause.load(), std::size_t{128});
+        QCOMPARE(whilePaused, std::int64_t{128});  // every file counted done, nothing more
+        QCOMPARE(later, whilePaused);
+        QVERIFY(!summary.cancelled);
+        QCOMPARE(summary.added, std::size_t{400});
+        QCOMPARE(store.fileCount(), std::int64_t{400});
     }
 
     void cancelKeepsCommittedBatchesAndResumeFinishes() {

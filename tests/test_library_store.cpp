@@ -4,10 +4,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <thread>
 
 #include "core/io/error.h"
+#include "core/library/file_record_batch.h"
 #include "core/library/library_store.h"
 #include "core/library/sqlite_database.h"
 
@@ -23,6 +26,39 @@ PhotoFacts facts(const std::string& hash) {
     f.height = 480;
     f.takenAt = "2021-07-04 12:00:00";
     return f;
+}
+
+// Everything a file record touches, as text: photos (id, hash, size), files, failures.
+QString contents(LibraryStore& store) {
+    QStringList out;
+    for (const auto& photo : store.allPhotos()) {
+        QStringList paths;
+        for (const auto& file : photo.files) {
+            paths << QString::fromStdString(file.path) + "@" + QString::number(file.mtimeNs);
+        }
+        out << QString("%1 %2 %3x%4: %5")
+                   .arg(photo.id)
+                   .arg(QString::fromStdString(photo.contentHash))
+                   .arg(photo.width)
+                   .arg(photo.height)
+                   .arg(paths.join(','));
+    }
+    for (const auto& failure : store.failures()) {
+        out << QString::fromStdString("failed " + failure.path + ": " + failure.reason);
+    }
+    return out.join('\n');
+}
+
+// New contents, a copy, a path changing content (its old photo orphaned), a failed path
+// recorded at last, and a content first seen earlier in the same list.
+std::vector<FileRecord> mixedRecords() {
+    std::vector<FileRecord> records = {
+        {{"/p/a.jpg", 1, 1}, facts("h1")}, {{"/p/b.jpg", 1, 2}, facts("h1")},
+        {{"/p/c.jpg", 2, 3}, facts("h2")}, {{"/p/c.jpg", 3, 4}, facts("h4")},
+        {{"/p/d.jpg", 4, 5}, facts("h5")}, {{"/p/e.jpg", 5, 6}, facts("h2")},
+    };
+    records[1].facts.width = 100;  // a known content keeps the facts it was first seen with
+    return records;
 }
 
 }  // namespace
@@ -161,6 +197,92 @@ class TestLibraryStore : public QObject {
         QCOMPARE(store.forgetFolder("/q"), std::size_t{1});
         QCOMPARE(store.photoCount(), std::int64_t{0});
         QVERIFY(store.folders().empty());
+    }
+
+    // Many records in one call leave the store exactly as one recordFile call each.
+    void recordFilesEqualsRecordFileOneByOne() {
+        QTemporaryDir dir;
+        LibraryStore single(dir.filePath("single.sqlite3").toStdString());
+        LibraryStore many(dir.filePath("many.sqlite3").toStdString());
+        for (auto* store : {&single, &many}) {
+            store->recordFailure({"/p/d.jpg", 4, 5}, "was broken");
+        }
+        const auto records = mixedRecords();
+        std::vector<PhotoId> one;
+        for (const auto& record : records) {
+            one.push_back(single.recordFile(record.file, record.facts));
+        }
+        const auto ids = many.recordFiles(records);
+        QVERIFY(ids == one);
+        QCOMPARE(contents(many), contents(single));
+        QCOMPARE(many.photoCount(), std::int64_t{4});  // h1, h4, h5 and h2 (orphaned, then new)
+        QCOMPARE(many.photo(ids[1])->width, 640);
+        QVERIFY(many.failures().empty());
+        QVERIFY(many.recordFiles({}).empty());
+        // Inside a caller's transaction the records roll back with it.
+        try {
+            many.transaction([&] {
+                many.recordFiles(std::vector<FileRecord>{{{"/p/z.jpg", 9, 9}, facts("hz")}});
+                throw Error("test", "abandon");
+            });
+        } catch (const Error&) {
+        }
+        QVERIFY(!many.fileByPath("/p/z.jpg"));
+    }
+
+    // A batch commits per maxFiles entries or once maxDelay has passed, in the order added;
+    // until then another connection sees nothing of it.
+    void fileRecordBatchCommitsByCountAndDelay() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("lib.sqlite3").toStdString();
+        LibraryStore writer(path);
+        LibraryStore reader(path);
+        writer.recordFailure({"/p/d.jpg", 4, 5}, "was broken");
+        const auto records = mixedRecords();
+        {
+            FileRecordBatch batch(writer, 4, std::chrono::hours(1));
+            batch.recordFile(records[0].file, records[0].facts);
+            batch.recordFile(records[1].file, records[1].facts);
+            batch.recordFailure({"/p/x.jpg", 7, 8}, "damaged");
+            QCOMPARE(batch.pending(), std::size_t{3});
+            QVERIFY(batch.pendingContent("h1"));
+            QVERIFY(!batch.pendingContent("h2"));
+            QCOMPARE(reader.fileCount(), std::int64_t{0});
+            QCOMPARE(reader.failures().size(), std::size_t{1});
+            batch.recordFile(records[2].file, records[2].facts);  // the 4th entry commits
+            QCOMPARE(batch.pending(), std::size_t{0});
+            QCOMPARE(batch.commits(), std::size_t{1});
+            QVERIFY(!batch.pendingContent("h1"));
+            QCOMPARE(reader.fileCount(), std::int64_t{3});
+            QCOMPARE(reader.failures().size(), std::size_t{2});
+            for (std::size_t i = 3; i < records.size(); ++i) {
+                batch.recordFile(records[i].file, records[i].facts);
+            }
+            QCOMPARE(reader.fileCount(), std::int64_t{3});
+        }  // the destructor commits the rest
+        QCOMPARE(reader.fileCount(), std::int64_t{5});
+        // Same end state as recording one by one (with the failure in its place).
+        LibraryStore single(dir.filePath("single.sqlite3").toStdString());
+        single.recordFailure({"/p/d.jpg", 4, 5}, "was broken");
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            single.recordFile(records[i].file, records[i].facts);
+            if (i == 1) {
+                single.recordFailure({"/p/x.jpg", 7, 8}, "damaged");
+            }
+        }
+        QCOMPARE(contents(reader), contents(single));
+
+        // The delay: the first entry waits, an entry added after maxDelay commits both.
+        FileRecordBatch slow(writer, 1000, std::chrono::milliseconds(50));
+        slow.recordFile({"/q/1.jpg", 1, 1}, facts("q1"));
+        QCOMPARE(slow.pending(), std::size_t{1});
+        std::this_thread::sleep_for(std::chrono::milliseconds(80));
+        slow.recordFile({"/q/2.jpg", 1, 1}, facts("q2"));
+        QCOMPARE(slow.pending(), std::size_t{0});
+        QCOMPARE(slow.commits(), std::size_t{1});
+        QCOMPARE(reader.filesUnder("/q").size(), std::size_t{2});
+        slow.commit();  // nothing pending: no transaction
+        QCOMPARE(slow.commits(), std::size_t{1});
     }
 
     void twoConnectionsSeeEachOther() {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/io/error.h"
+#include "core/library/file_record_batch.h"
 #include "core/library/library_store.h"
 #include "core/library/ordered_parallel.h"
 #include "core/library/photo_decoder.h"
@@ -254,14 +255,26 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         }
         return out;
     };
+    FileRecordBatch records(store_, options.maxRecordBatchFiles,
+                            std::chrono::milliseconds(options.maxRecordBatchMs));
+    // A pause commits what is pending before anything parks, so the store holds every file
+    // counted as done while the indexer waits.
+    auto commitIfPaused = [&] {
+        if (isPaused()) {
+            records.commit();
+        }
+    };
     const std::function<bool(std::size_t, HashedFile&)> recordOne = [&](std::size_t i,
                                                                         HashedFile& hashed) {
+        commitIfPaused();
         if (!holdWhilePaused()) {
             summary.cancelled = true;
             return false;
         }
         const ScannedFile* scanned = toRead[i];
         const bool knownPath = recorded.contains(scanned->file.path);
+        bool knownContent = false;
+        std::optional<std::string> problem;
         try {
             if (hashed.unexpected) {
                 std::rethrow_exception(hashed.unexpected);
@@ -269,7 +282,8 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             if (!hashed.hashError.empty()) {
                 throw Error(scanned->file.path, hashed.hashError);
             }
-            const bool knownContent = store_.photoByHash(hashed.facts.contentHash).has_value();
+            knownContent = records.pendingContent(hashed.facts.contentHash) ||
+                           store_.photoByHash(hashed.facts.contentHash).has_value();
             if (!knownContent) {
                 if (!hashed.probed) {  // the content was removed meanwhile (another process)
                     decoder_.probe(scanned->file.path, hashed.facts);
@@ -277,7 +291,18 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
                     throw Error(scanned->file.path, hashed.probeError);
                 }
             }
-            store_.recordFile(scanned->file, hashed.facts);
+        } catch (const Error& e) {
+            problem = e.problem();
+        }
+        // Outside the try: a store that cannot commit the batch stops the run (as a vector
+        // batch does), it does not turn the file into a failure.
+        if (problem) {
+            records.recordFailure(scanned->file, *problem);
+            summary.failures.push_back({scanned->file.path, *problem});
+            ++summary.failed;
+            ++progress.failed;
+        } else {
+            records.recordFile(scanned->file, hashed.facts);
             if (knownPath) {
                 ++summary.changed;
             } else if (knownContent) {
@@ -285,8 +310,6 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             } else {
                 ++summary.added;
             }
-        } catch (const Error& e) {
-            fail(scanned->file, e.problem());
         }
         ++progress.done;
         const double elapsed = secondsSince(hashStart);
@@ -300,11 +323,23 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         return true;
     };
     // A few results ahead per thread keep every worker busy; each holds one read buffer.
+    // The writer may be waiting for the very file a worker is about to park on, so the worker
+    // commits what is pending too.
     forEachOrdered<HashedFile>(toRead.size(), hashThreads,
-                               4 * static_cast<std::size_t>(hashThreads), hashOne, recordOne,
-                               [&] { return waitWhilePaused(); });
+                               4 * static_cast<std::size_t>(hashThreads), hashOne, recordOne, [&] {
+                                   commitIfPaused();
+                                   return waitWhilePaused();
+                               });
+    records.commit();
     if (cancelled_ && progress.done < progress.total) {
         summary.cancelled = true;
+    }
+    if (!toRead.empty()) {
+        // The phase's rate includes its last commit.
+        const double elapsed = secondsSince(hashStart);
+        progress.photosPerSecond = elapsed > 0 ? progress.done / elapsed : 0.0;
+        progress.etaSeconds = progress.done == progress.total ? 0.0 : -1.0;
+        report();
     }
 
     // 4. Forget files that are gone (after recording, so a moved file's photo survives).

@@ -31,6 +31,11 @@ struct IndexOptions {
     // token-row group, ~19 MB for a 1024-token photo).
     std::size_t maxQueuedPhotos = 32;
     bool retryFailed = false;  // also retry files that failed before and did not change
+    // New and changed files are recorded in one transaction per this many files or this many
+    // milliseconds, whichever comes first (a pause, a cancel and the end of the phase commit
+    // what is pending): a killed scan loses at most one such group of file records.
+    std::size_t maxRecordBatchFiles = 256;
+    int maxRecordBatchMs = 200;
 };
 
 struct IndexProgress {
@@ -61,8 +66,8 @@ struct IndexSummary {
 
 // Keeps a library's vectors in step with its folders:
 //   scan -> compare with the store (new/changed/moved/deleted; unchanged files are not read)
-//   -> hash + probe new/changed files -> decode threads -> batcher by token count -> model
-//   thread -> one transaction per batch.
+//   -> hash + probe new/changed files (recorded in groups, one transaction each) -> decode
+//   threads -> batcher by token count -> model thread -> one transaction per batch.
 // Every committed batch stays committed, so a run killed at any point resumes with only the
 // photos that have no vector yet.
 //
