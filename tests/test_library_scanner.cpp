@@ -1,13 +1,17 @@
-// The folder scanner on a real tree: recursion, magic bytes over extensions, hidden folders,
-// symlink loops, and the content hash.
+// The folder scanner on a real tree: recursion, magic bytes over extensions (BMP by its
+// headers, not two letters), hidden folders, symlink loops, folders it cannot read, and the
+// content hash.
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "core/io/error.h"
+#include "core/library/photo_decoder.h"
 #include "core/library/photo_scanner.h"
 
 using namespace abc;
@@ -28,6 +32,49 @@ const QByteArray kPng = QByteArray::fromHex("89504e470d0a1a0a") + QByteArray(100
 const QByteArray kHeic = QByteArray::fromHex("00000018") + "ftypheic" + QByteArray(100, 'h');
 const QByteArray kWebp =
     QByteArray::fromHex("5249464610000000574542505650382020") + QByteArray(100, 'w');
+
+void putLe16(QByteArray& bytes, int value) {
+    bytes.append(char(value & 0xff)).append(char((value >> 8) & 0xff));
+}
+
+void putLe32(QByteArray& bytes, std::uint32_t value) {
+    for (int i = 0; i < 4; ++i) {
+        bytes.append(char((value >> (8 * i)) & 0xff));
+    }
+}
+
+// A 2x2 24-bit bitmap: file header, then an info header of `infoSize` bytes (40: Windows
+// BITMAPINFOHEADER, 12: OS/2 core header), then rows padded to 4 bytes.
+QByteArray bitmap2x2(int infoSize) {
+    const int pixelOffset = 14 + infoSize;
+    const int rowBytes = 8;  // 2 pixels * 3 bytes, padded
+    QByteArray bytes("BM");
+    putLe32(bytes, std::uint32_t(pixelOffset + 2 * rowBytes));
+    putLe32(bytes, 0);  // reserved
+    putLe32(bytes, std::uint32_t(pixelOffset));
+    putLe32(bytes, std::uint32_t(infoSize));
+    if (infoSize == 12) {
+        putLe16(bytes, 2);
+        putLe16(bytes, 2);
+        putLe16(bytes, 1);   // planes
+        putLe16(bytes, 24);  // bits per pixel
+    } else {
+        putLe32(bytes, 2);
+        putLe32(bytes, 2);
+        putLe16(bytes, 1);
+        putLe16(bytes, 24);
+        putLe32(bytes, 0);  // BI_RGB
+        putLe32(bytes, std::uint32_t(2 * rowBytes));
+        putLe32(bytes, 2835);
+        putLe32(bytes, 2835);
+        putLe32(bytes, 0);
+        putLe32(bytes, 0);
+    }
+    for (int row = 0; row < 2; ++row) {
+        bytes.append(QByteArray::fromHex("0000ffff0000")).append(QByteArray(2, '\0'));
+    }
+    return bytes;
+}
 
 QStringList names(const ScanReport& report, const QString& root) {
     QStringList out;
@@ -98,6 +145,105 @@ class TestLibraryScanner : public QObject {
                                      return true;
                                  }));
         QVERIFY(asked);
+    }
+
+    // "BM" is a bitmap's signature and also how "BMW ..." or "BMI ..." starts: the scanner
+    // must not take such a text for an image that then fails to decode.
+    void bitmapIsRecognisedByItsHeadersNotTwoLetters() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath();
+        write(root + "/windows.bmp", bitmap2x2(40));
+        write(root + "/os2.bmp", bitmap2x2(12));
+        write(root + "/car.txt", "BMW 320d: oil change at 30000 km, brakes checked, tyres ok.\n");
+        write(root + "/bmi.bmp", "BMI 22.5 (normal weight) measured on Monday morning\n");
+        write(root + "/short.bmp", "BM");
+        QByteArray zeroHeader("BM");
+        zeroHeader.append(QByteArray(30, '\0'));  // an info header size of 0 is no bitmap
+        write(root + "/zero.bmp", zeroHeader);
+        const ScanReport report = scanFolders({root.toStdString()});
+        QCOMPARE(names(report, root), QStringList({"os2.bmp", "windows.bmp"}));
+        for (const auto& photo : report.photos) {
+            QCOMPARE(QString::fromStdString(photo.mediaType), QStringLiteral("bmp"));
+        }
+        QCOMPARE(report.otherFiles, std::size_t{4});
+        QVERIFY(!detectMediaType((root + "/car.txt").toStdString()));
+
+        // The bitmaps built here are real ones: the product decoder reads their size.
+        const auto decoder = makePhotoDecoder();
+        for (const QString& name : {QStringLiteral("windows.bmp"), QStringLiteral("os2.bmp")}) {
+            PhotoFacts facts;
+            decoder->probe((root + "/" + name).toStdString(), facts);
+            QCOMPARE(facts.width, 2);
+            QCOMPARE(facts.height, 2);
+        }
+    }
+
+    // Roots that are missing or not folders are listed as unreadable folders (with the path
+    // the walk would have used), so a library keeps what it recorded there.
+    void unreachableRootsAreUnreadableFolders() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath();
+        write(root + "/file.jpg", kJpeg);
+        const ScanReport report =
+            scanFolders({(root + "/gone/").toStdString(), (root + "/file.jpg").toStdString()});
+        QVERIFY(report.photos.empty());
+        QCOMPARE(report.unreadableFolders.size(), std::size_t{2});
+        QCOMPARE(QString::fromStdString(report.unreadableFolders[0].path), root + "/gone");
+        QCOMPARE(QString::fromStdString(report.unreadableFolders[0].reason),
+                 QStringLiteral("folder not found"));
+        QCOMPARE(QString::fromStdString(report.unreadableFolders[1].path), root + "/file.jpg");
+        QCOMPARE(QString::fromStdString(report.unreadableFolders[1].reason),
+                 QStringLiteral("not a folder"));
+        QCOMPARE(report.problems.size(), std::size_t{2});
+
+        const ScanReport fine = scanFolders({root.toStdString()});
+        QCOMPARE(fine.photos.size(), std::size_t{1});
+        QVERIFY(fine.unreadableFolders.empty());
+    }
+
+    // A folder the scan may not list (chmod 000), or list but not enter (chmod 444), is
+    // unreadable, not empty; so is a symbolic link whose target is gone (a drive not mounted).
+    void foldersItCannotReadAreListed() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath();
+        write(root + "/open/a.jpg", kJpeg);
+        write(root + "/locked/b.jpg", kPng);
+        write(root + "/listable/c.jpg", kHeic);
+        write(root + "/elsewhere/d.jpg", kWebp);
+        std::filesystem::create_directory_symlink(root.toStdString() + "/elsewhere",
+                                                  root.toStdString() + "/open/drive");
+        QCOMPARE(scanFolders({root.toStdString()}).photos.size(), std::size_t{4});  // d.jpg once
+        QVERIFY(QFile::rename(root + "/elsewhere", root + "/.unmounted"));
+
+        if (::geteuid() == 0) {
+            // Root reads any folder whatever its mode, so only the broken link can be shown.
+            const ScanReport report = scanFolders({root.toStdString()});
+            QCOMPARE(report.unreadableFolders.size(), std::size_t{1});
+            QCOMPARE(QString::fromStdString(report.unreadableFolders[0].path),
+                     root + "/open/drive");
+            QSKIP(
+                "running as root: chmod does not stop root from reading a folder; the "
+                "unreadable-folder cases need an ordinary user");
+        }
+        QVERIFY(QFile::setPermissions(root + "/locked", QFileDevice::Permissions()));
+        QVERIFY(QFile::setPermissions(root + "/listable", QFileDevice::ReadOwner |
+                                                              QFileDevice::ReadGroup |
+                                                              QFileDevice::ReadOther));
+        const ScanReport report = scanFolders({root.toStdString()});
+        QVERIFY(QFile::setPermissions(root + "/locked", QFileDevice::ReadOwner |
+                                                            QFileDevice::WriteOwner |
+                                                            QFileDevice::ExeOwner));
+        QVERIFY(QFile::setPermissions(root + "/listable", QFileDevice::ReadOwner |
+                                                              QFileDevice::WriteOwner |
+                                                              QFileDevice::ExeOwner));
+        QCOMPARE(names(report, root), QStringList({"open/a.jpg"}));
+        QStringList unreadable;
+        for (const auto& folder : report.unreadableFolders) {
+            unreadable << QString::fromStdString(folder.path).mid(root.size() + 1);
+        }
+        unreadable.sort();
+        QCOMPARE(unreadable, QStringList({"listable", "locked", "open/drive"}));
+        QCOMPARE(report.problems.size(), std::size_t{3});
     }
 
     void hashDependsOnContentOnly() {

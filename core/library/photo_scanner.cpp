@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,8 +22,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool startsWith(const std::array<unsigned char, 16>& head, std::size_t got,
-                std::initializer_list<int> magic, std::size_t offset = 0) {
+constexpr std::size_t kHeadBytes = 32;
+using Head = std::array<unsigned char, kHeadBytes>;
+
+bool startsWith(const Head& head, std::size_t got, std::initializer_list<int> magic,
+                std::size_t offset = 0) {
     if (got < offset + magic.size()) {
         return false;
     }
@@ -44,10 +48,54 @@ bool hidden(const fs::path& path) {
     return !name.empty() && name[0] == '.';
 }
 
+std::uint32_t le32(const Head& head, std::size_t offset) {
+    return static_cast<std::uint32_t>(head[offset]) |
+           static_cast<std::uint32_t>(head[offset + 1]) << 8 |
+           static_cast<std::uint32_t>(head[offset + 2]) << 16 |
+           static_cast<std::uint32_t>(head[offset + 3]) << 24;
+}
+
+// "BM" alone is two letters any text may start with. A bitmap's info header size is one of
+// the few its versions define (OS/2 1.x core 12, OS/2 2.x 16 or 64, Windows 40, 52, 56, 108,
+// 124), and its pixels start after both headers; text gives neither. The file size field is
+// not checked: writers leave it 0 or wrong, and decoders ignore it.
+bool looksLikeBmp(const Head& head, std::size_t got) {
+    if (!startsWith(head, got, {'B', 'M'}) || got < 18) {
+        return false;
+    }
+    const std::uint32_t infoSize = le32(head, 14);
+    static const std::set<std::uint32_t> known = {12, 16, 40, 52, 56, 64, 108, 124};
+    if (!known.contains(infoSize)) {
+        return false;
+    }
+    // 0 is read as "right after the headers" by decoders, so some writers leave it so.
+    const std::uint32_t pixelOffset = le32(head, 10);
+    return pixelOffset == 0 || pixelOffset >= 14 + infoSize;
+}
+
+std::string withoutTrailingSlash(std::string path) {
+    while (path.size() > 1 && path.back() == '/') {
+        path.pop_back();
+    }
+    return path;
+}
+
+// The part of a scan report that records what could not be seen: the folder is both a
+// problem to show and a place whose recorded files must be kept.
+void unreadable(ScanReport& report, const fs::path& folder, const std::string& reason) {
+    const std::string path = withoutTrailingSlash(folder.string());
+    report.problems.push_back({path, reason});
+    report.unreadableFolders.push_back({path, reason});
+}
+
+std::string errnoText(int error) {
+    return std::error_code(error, std::generic_category()).message();
+}
+
 }  // namespace
 
 std::optional<std::string> detectMediaType(const std::string& path) {
-    std::array<unsigned char, 16> head{};
+    Head head{};
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (file == nullptr) {
         return std::nullopt;
@@ -63,7 +111,7 @@ std::optional<std::string> detectMediaType(const std::string& path) {
     if (startsWith(head, got, {'G', 'I', 'F', '8'})) {
         return "gif";
     }
-    if (startsWith(head, got, {'B', 'M'})) {
+    if (looksLikeBmp(head, got)) {
         return "bmp";
     }
     if (startsWith(head, got, {'I', 'I', 0x2A, 0x00}) ||
@@ -86,6 +134,14 @@ std::optional<std::string> detectMediaType(const std::string& path) {
     return std::nullopt;
 }
 
+bool isUnderFolder(const std::string& path, const std::string& folder) {
+    if (folder == "/") {
+        return path.size() > 1 && path[0] == '/';
+    }
+    return path.size() > folder.size() + 1 && path.compare(0, folder.size(), folder) == 0 &&
+           path[folder.size()] == '/';
+}
+
 ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions& options,
                        const std::function<bool()>& cancelRequested) {
     ScanReport report;
@@ -94,10 +150,22 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
     std::vector<fs::path> pending;
     for (const auto& root : roots) {
         std::error_code ec;
-        const fs::path absolute = fs::absolute(root, ec).lexically_normal();
+        const fs::path absolute =
+            withoutTrailingSlash(fs::absolute(root, ec).lexically_normal().string());
+        if (ec) {
+            unreadable(report, root, "cannot reach the folder: " + ec.message());
+            continue;
+        }
         struct stat info {};
-        if (ec || ::stat(absolute.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
-            report.problems.push_back({root, "not a folder"});
+        if (::stat(absolute.c_str(), &info) != 0) {
+            const int error = errno;
+            unreadable(report, absolute,
+                       error == ENOENT ? std::string("folder not found")
+                                       : "cannot reach the folder: " + errnoText(error));
+            continue;
+        }
+        if (!S_ISDIR(info.st_mode)) {
+            unreadable(report, absolute, "not a folder");
             continue;
         }
         pending.push_back(absolute);
@@ -110,7 +178,8 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
         pending.pop_back();
         struct stat folderInfo {};
         if (::stat(folder.c_str(), &folderInfo) != 0) {
-            report.problems.push_back({folder.string(), "cannot read the folder"});
+            const int error = errno;
+            unreadable(report, folder, "cannot read the folder: " + errnoText(error));
             continue;
         }
         if (!seenFolders.insert({folderInfo.st_dev, folderInfo.st_ino}).second) {
@@ -119,18 +188,23 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
                                        "or duplicate link); skipped"});
             continue;
         }
+        // No skip_permission_denied: a folder we may not list would read as an empty one, and
+        // everything recorded in it would look deleted.
         std::error_code ec;
-        fs::directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
+        fs::directory_iterator it(folder, ec);
         if (ec) {
-            report.problems.push_back({folder.string(), "cannot read the folder: " + ec.message()});
+            unreadable(report, folder, "cannot read the folder: " + ec.message());
             continue;
         }
         std::vector<fs::path> children;
         for (; it != fs::directory_iterator(); it.increment(ec)) {
-            if (ec) {
-                break;
-            }
             children.push_back(it->path());
+        }
+        // A listing that broke off (an I/O error, a share going down) is incomplete: what it
+        // did not list is unknown, not gone. The entries listed are still taken.
+        std::optional<std::string> folderProblem;
+        if (ec) {
+            folderProblem = "cannot read the whole folder: " + ec.message();
         }
         std::sort(children.begin(), children.end());
         // Reverse so the depth-first walk pops folders in name order.
@@ -141,6 +215,12 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
             }
             struct stat linkInfo {};
             if (::lstat(child.c_str(), &linkInfo) != 0) {
+                // Gone since the listing is fine; anything else (a folder we may list but not
+                // enter) leaves the entry unknown.
+                const int error = errno;
+                if (error != ENOENT && !folderProblem) {
+                    folderProblem = "cannot examine the folder's entries: " + errnoText(error);
+                }
                 continue;
             }
             const bool isLink = S_ISLNK(linkInfo.st_mode);
@@ -149,8 +229,12 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
             }
             struct stat info {};
             if (::stat(child.c_str(), &info) != 0) {
+                const int error = errno;
                 if (isLink) {
-                    report.problems.push_back({child.string(), "broken symbolic link"});
+                    // The target may be a folder on a drive that is not mounted right now.
+                    unreadable(report, child, "broken symbolic link");
+                } else if (error != ENOENT && !folderProblem) {
+                    folderProblem = "cannot examine the folder's entries: " + errnoText(error);
                 }
                 continue;
             }
@@ -171,6 +255,9 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
                                mtimeNs(info)},
                      *type});
             }
+        }
+        if (folderProblem) {
+            unreadable(report, folder, *folderProblem);
         }
         for (auto sub = subfolders.rbegin(); sub != subfolders.rend(); ++sub) {
             pending.push_back(*sub);

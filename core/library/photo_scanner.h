@@ -22,12 +22,21 @@ struct ScannedFile {
 struct ScanReport {
     std::vector<ScannedFile> photos;     // sorted by path, each real file once
     std::vector<IndexFailure> problems;  // unreadable folders, symlink loops, missing roots
-    std::size_t otherFiles = 0;          // files that are not a supported image
+    // Where this scan could not see what is there: a root that is missing, not a folder or
+    // unreachable; a folder that cannot be listed, or whose entries cannot be examined; a
+    // symbolic link whose target is gone (an unmounted drive or a share that is down looks
+    // like that). Files recorded under these paths are unknown to this scan, not deleted.
+    // Absolute and lexically normal, without a trailing '/'; each is in `problems` too.
+    std::vector<IndexFailure> unreadableFolders;
+    std::size_t otherFiles = 0;  // files that are not a supported image
 };
 
 // The media type by the file's first bytes ("jpeg", "png", "heic", "webp", "gif", "bmp",
 // "tiff"), or nullopt when it is not an image we can decode. The extension is not trusted.
 std::optional<std::string> detectMediaType(const std::string& path);
+
+// Whether `path` lies strictly below `folder` (whole path components; both lexically normal).
+bool isUnderFolder(const std::string& path, const std::string& folder);
 
 // Walks folders recursively. Paths are absolute and lexically normal; a folder reached twice
 // through symlinks (a loop, or two links to one place) is walked once and the repeat is
