@@ -199,6 +199,28 @@ class TestLibraryStore : public QObject {
         QVERIFY(store.folders().empty());
     }
 
+    // Failed files under a folder, by whole path components, whether or not they have a file
+    // row; removeFiles forgets a failure that has none.
+    void failedFilesUnderAFolder() {
+        QTemporaryDir dir;
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        store.recordFailure({"/p/sub/b.jpg", 3, 4}, "damaged");
+        store.recordFailure({"/p/a.jpg", 1, 2}, "damaged");
+        store.recordFailure({"/photos/c.jpg", 5, 6}, "damaged");
+        const auto under = store.failedFilesUnder("/p/");
+        QCOMPARE(under.size(), std::size_t{2});
+        QCOMPARE(QString::fromStdString(under[0].path), QStringLiteral("/p/a.jpg"));
+        QCOMPARE(under[0].sizeBytes, std::int64_t{1});
+        QCOMPARE(under[0].mtimeNs, std::int64_t{2});
+        QCOMPARE(QString::fromStdString(under[1].path), QStringLiteral("/p/sub/b.jpg"));
+        QCOMPARE(store.failedFilesUnder("/p/sub").size(), std::size_t{1});
+        QVERIFY(store.failedFilesUnder("/p/a.jpg").empty());
+        QCOMPARE(store.failedFilesUnder("/").size(), std::size_t{3});
+        store.removeFiles({"/p/a.jpg"});
+        QCOMPARE(store.failedFilesUnder("/p").size(), std::size_t{1});
+        QCOMPARE(store.failures().size(), std::size_t{2});
+    }
+
     // Many records in one call leave the store exactly as one recordFile call each.
     void recordFilesEqualsRecordFileOneByOne() {
         QTemporaryDir dir;

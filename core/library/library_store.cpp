@@ -689,6 +689,19 @@ std::optional<PhotoFile> LibraryStore::failedFile(const std::string& path) {
     return PhotoFile{path, find.columnInt(0), find.columnInt(1)};
 }
 
+std::vector<PhotoFile> LibraryStore::failedFilesUnder(const std::string& folder) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement statement(impl_->db,
+                              "SELECT path, size, mtime_ns FROM failures "
+                              "WHERE substr(path, 1, length(:prefix)) = :prefix ORDER BY path");
+    statement.bind(":prefix", underPrefix(folder));
+    std::vector<PhotoFile> result;
+    while (statement.step()) {
+        result.push_back({statement.columnText(0), statement.columnInt(1), statement.columnInt(2)});
+    }
+    return result;
+}
+
 std::vector<IndexFailure> LibraryStore::failures() {
     std::lock_guard lock(impl_->mutex);
     SqliteStatement all(impl_->db, "SELECT path, reason FROM failures ORDER BY path");

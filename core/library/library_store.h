@@ -138,6 +138,9 @@ class LibraryStore {
     void recordFailure(const PhotoFile& file, const std::string& reason);
     void clearFailure(const std::string& path);
     std::optional<PhotoFile> failedFile(const std::string& path);  // as it was when it failed
+    // Every failed file under a folder (prefix match on path components), sorted by path; a
+    // file that failed on its first read has no `files` row, so filesUnder does not list it.
+    std::vector<PhotoFile> failedFilesUnder(const std::string& folder);
     std::vector<IndexFailure> failures();
 
     // Runs `work` inside one transaction on this store's connection (all-or-nothing).
