@@ -178,8 +178,35 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
     }
     report();
     ScanReport scan = scanFolders(folders, options.scan, [&] { return !holdWhilePaused(); });
+    // What is recorded under a folder the scan could not read is unknown, not gone: a drive
+    // that is not mounted must not cost the library its vectors.
+    std::set<std::string> unreadable;
+    for (const auto& folder : scan.unreadableFolders) {
+        unreadable.insert(folder.path);
+    }
+    auto unseen = [&](const std::string& path) {
+        if (unreadable.empty()) {
+            return false;
+        }
+        for (std::size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
+             slash = path.rfind('/', slash - 1)) {
+            if (unreadable.contains(path.substr(0, slash))) {
+                return true;
+            }
+        }
+        return unreadable.contains("/") && path.size() > 1;
+    };
+    std::set<std::string> unreachableRoots;
+    for (const auto& folder : scan.unreadableFolders) {
+        if (std::find(folders.begin(), folders.end(), folder.path) != folders.end() &&
+            unreachableRoots.insert(folder.path).second) {
+            summary.unreachableFolders.push_back({folder.path, folder.reason, 0});
+        }
+    }
     for (const auto& problem : scan.problems) {
-        summary.failures.push_back(problem);
+        if (!unreachableRoots.contains(problem.path)) {
+            summary.failures.push_back(problem);
+        }
     }
     for (const auto& folder : folders) {
         if (std::filesystem::is_directory(folder)) {
@@ -194,6 +221,11 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         for (auto& entry : store_.filesUnder(folder)) {
             recorded.emplace(entry.first.path, std::move(entry));
         }
+    }
+    for (auto& folder : summary.unreachableFolders) {
+        folder.keptFiles = static_cast<std::size_t>(std::count_if(
+            recorded.begin(), recorded.end(),
+            [&](const auto& entry) { return isUnderFolder(entry.first, folder.path); }));
     }
     std::vector<const ScannedFile*> toRead;
     std::set<std::string> present;
@@ -342,16 +374,32 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         report();
     }
 
-    // 4. Forget files that are gone (after recording, so a moved file's photo survives).
+    // 4. Forget files that are gone (after recording, so a moved file's photo survives), and
+    // only those the scan saw gone: nothing under a folder it could not read.
     if (!summary.cancelled) {
         std::vector<std::string> gone;
         for (const auto& [path, entry] : recorded) {
-            if (!present.contains(path)) {
+            if (!present.contains(path) && !unseen(path)) {
                 gone.push_back(path);
             }
         }
-        store_.removeFiles(gone);
         summary.removed = gone.size();
+        // A file that failed on its first read (hash, probe) has a failure but no file row;
+        // forgetting it with the files keeps `failures()` to files that exist.
+        std::set<std::string> goneFailures;
+        for (const auto& folder : folders) {
+            if (unreachableRoots.contains(folder)) {
+                continue;
+            }
+            for (const auto& failed : store_.failedFilesUnder(folder)) {
+                if (!present.contains(failed.path) && !recorded.contains(failed.path) &&
+                    !unseen(failed.path)) {
+                    goneFailures.insert(failed.path);
+                }
+            }
+        }
+        gone.insert(gone.end(), goneFailures.begin(), goneFailures.end());
+        store_.removeFiles(gone);
     }
 
     // 5. Embed every photo without a vector for this model: decode threads -> batcher -> model.
@@ -364,6 +412,14 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             if (!missingSet.contains(photo.id) || photo.files.empty()) {
                 continue;
             }
+            // A photo seen only under folders out of reach waits for them: trying now would
+            // record a failure that an unchanged file would keep once it is back.
+            const auto readable =
+                std::find_if(photo.files.begin(), photo.files.end(),
+                             [&](const PhotoFile& file) { return !unseen(file.path); });
+            if (readable == photo.files.end()) {
+                continue;
+            }
             // A photo whose every path failed before, unchanged, waits for --retry-failed.
             bool allFailed = !options.retryFailed;
             for (const auto& file : photo.files) {
@@ -374,7 +430,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
                 }
             }
             if (!allFailed) {
-                work.emplace_back(photo.id, photo.files.front().path);
+                work.emplace_back(photo.id, readable->path);
             }
         }
     }

@@ -49,6 +49,15 @@ struct IndexProgress {
     bool paused = false;
 };
 
+// A requested folder this run could not read at all: missing (moved away, a drive not
+// mounted, a share that is down), not a folder, or not readable. What the library holds for
+// it (files, photos, vectors, failures) was kept as it was.
+struct UnreachableFolder {
+    std::string path;  // absolute, lexically normal, as recorded
+    std::string reason;
+    std::size_t keptFiles = 0;  // recorded files under it, kept
+};
+
 // What a run did. Counts are files unless said otherwise.
 struct IndexSummary {
     std::size_t scanned = 0;    // image files found
@@ -56,10 +65,13 @@ struct IndexSummary {
     std::size_t added = 0;      // new paths
     std::size_t changed = 0;    // known paths whose content changed
     std::size_t moved = 0;      // new paths showing a known content (vectors reused)
-    std::size_t removed = 0;    // recorded paths no longer on disk
+    std::size_t removed = 0;    // recorded paths no longer on disk (seen gone, never unread)
     std::size_t embedded = 0;   // photos sent through the model in this run
     std::size_t failed = 0;
-    std::vector<IndexFailure> failures;  // this run's, with reasons
+    std::vector<IndexFailure> failures;  // this run's, with reasons (unreadable subfolders too)
+    // Requested folders that could not be read; listed here, not in `failures`. Nothing under
+    // them was removed, but the run did not bring them up to date either.
+    std::vector<UnreachableFolder> unreachableFolders;
     bool cancelled = false;
     double seconds = 0.0;
 };
