@@ -5,6 +5,8 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
@@ -21,6 +23,18 @@ struct CompareCommand {
     std::vector<std::string> candidates;
     bool json = false;
 };
+
+// Terminal columns of a UTF-8 label, one per code point (printf pads by bytes, which
+// misaligns any row with a non-ASCII instruction).
+std::size_t columns(const std::string& text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+void printPadded(const std::string& text, std::size_t width) {
+    std::printf("%s%s", text.c_str(), std::string(width - columns(text), ' ').c_str());
+}
 
 }  // namespace
 
@@ -61,19 +75,19 @@ void registerCompare(CLI::App& app, int& exitCode) {
                              .dump(2)
                       << "\n";
         } else {
-            std::size_t width = 13;  // "(no instruction)"
+            std::vector<std::string> labels;
+            std::size_t width = 0;
             for (const auto& instruction : m.instructions) {
-                width = std::max(width, instruction.size());
+                labels.push_back(instruction.empty() ? "(no instruction)" : instruction);
+                width = std::max(width, columns(labels.back()));
             }
-            std::printf("%-*s", static_cast<int>(width), "");
+            printPadded("", width);
             for (const auto& candidate : m.candidates) {
                 std::printf("  %12.12s", candidate.c_str());
             }
             std::printf("\n");
             for (std::size_t i = 0; i < m.instructions.size(); ++i) {
-                const std::string label =
-                    m.instructions[i].empty() ? "(no instruction)" : m.instructions[i];
-                std::printf("%-*s", static_cast<int>(width), label.c_str());
+                printPadded(labels[i], width);
                 for (std::size_t j = 0; j < m.candidates.size(); ++j) {
                     std::printf("  %12.4f", m.at(i, j));
                 }
