@@ -1,15 +1,18 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
+#include "core/io/error.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_indexer.h"
 
@@ -77,12 +80,41 @@ void printProgress(const IndexProgress& p, bool terminal) {
     std::fflush(stderr);
 }
 
+// The folders to index: those named, or else every folder the library already has.
+std::vector<std::string> foldersToIndex(const IndexCommand& command, const std::string& database,
+                                        LibraryStore& store) {
+    if (!command.folders.empty()) {
+        return command.folders;
+    }
+    auto folders = store.folders();
+    if (folders.empty()) {
+        throw Error(database,
+                    "the library has no folders yet; name one to index: abc-photos-cli index "
+                    "FOLDER");
+    }
+    std::cout << "indexing the library's " << folders.size() << " folder(s):\n";
+    for (const auto& folder : folders) {
+        std::cout << "  " << folder << "\n";
+    }
+    std::cout.flush();
+    return folders;
+}
+
 void run(const IndexCommand& command, int& exitCode) {
-    LibraryStore store(databasePath(command.database));
+    const std::string database = databasePath(command.database);
+    std::error_code ec;
+    if (command.folders.empty() && !std::filesystem::exists(database, ec)) {
+        // Opening would create an empty library only to say that it is empty.
+        throw Error(database,
+                    "no library here yet; name a folder to index: abc-photos-cli index "
+                    "FOLDER");
+    }
+    LibraryStore store(database);
+    const std::vector<std::string> folders = foldersToIndex(command, database, store);
     const LoadedModel model = loadModel(command.model);
     PhotoIndexer indexer(store, *model.embedder, *model.decoder);
     IndexOptions options;
-    options.folders = command.folders;
+    options.folders = folders;
     options.scan.includeHidden = command.hidden;
     options.scan.followSymlinks = !command.noSymlinks;
     options.retryFailed = command.retryFailed;
@@ -116,23 +148,47 @@ void run(const IndexCommand& command, int& exitCode) {
     watcher.join();
     std::signal(SIGINT, previous);
 
+    // This run's problems (files and folders), then files that failed in an earlier run and
+    // were not tried again because they did not change: the count shown covers both lists.
+    std::vector<IndexFailure> thisRun;
+    const auto listed = [](const std::vector<IndexFailure>& list, const std::string& path) {
+        return std::any_of(list.begin(), list.end(),
+                           [&](const IndexFailure& f) { return f.path == path; });
+    };
+    for (const auto& failure : summary.failures) {
+        if (!listed(thisRun, failure.path)) {
+            thisRun.push_back(failure);
+        }
+    }
+    std::vector<IndexFailure> earlier;
+    for (const auto& failure : store.failures()) {
+        if (!listed(thisRun, failure.path)) {
+            earlier.push_back(failure);
+        }
+    }
     std::cout << "scanned " << summary.scanned << ", unchanged " << summary.unchanged << ", added "
               << summary.added << ", changed " << summary.changed << ", moved " << summary.moved
               << ", removed " << summary.removed << ", embedded " << summary.embedded << ", failed "
-              << summary.failed << " (" << summary.seconds << " s)\n";
-    // Every file that could not be indexed: this run's problems and earlier, unchanged ones.
-    std::vector<IndexFailure> failures = summary.failures;
-    for (const auto& failure : store.failures()) {
-        const bool listed =
-            std::any_of(failures.begin(), failures.end(),
-                        [&](const IndexFailure& f) { return f.path == failure.path; });
-        if (!listed) {
-            failures.push_back(failure);
-        }
+              << thisRun.size();
+    if (!earlier.empty()) {
+        std::cout << " + " << earlier.size() << " earlier";
     }
-    if (!failures.empty()) {
-        std::cout << "could not index " << failures.size() << " file(s):\n";
-        for (const auto& failure : failures) {
+    std::cout << " (" << summary.seconds << " s)\n";
+    const std::size_t total = thisRun.size() + earlier.size();
+    if (total > 0) {
+        // Scan problems name folders (unreadable, missing, a symlink loop), not only files.
+        const bool onlyFiles = thisRun.size() == summary.failed;
+        std::cout << "could not index " << total << (onlyFiles ? " file(s)" : " path(s)");
+        if (!earlier.empty()) {
+            std::cout << " (" << earlier.size()
+                      << " failed in an earlier run and did not change since; --retry-failed "
+                         "tries them again)";
+        }
+        std::cout << ":\n";
+        for (const auto& failure : thisRun) {
+            std::cout << "  " << failure.path << ": " << failure.reason << "\n";
+        }
+        for (const auto& failure : earlier) {
             std::cout << "  " << failure.path << ": " << failure.reason << "\n";
         }
     }
@@ -161,7 +217,8 @@ void registerIndex(CLI::App& app, int& exitCode) {
     cmd->add_option("--batch-tokens", command->batchTokens, "Image tokens per model batch")
         ->check(CLI::Range(1, 1 << 20))
         ->capture_default_str();
-    cmd->add_option("FOLDER", command->folders, "Folders to index")->required();
+    cmd->add_option("FOLDER", command->folders,
+                    "Folders to index (none: every folder already in the library)");
     cmd->callback([command, &exitCode]() { run(*command, exitCode); });
 }
 
