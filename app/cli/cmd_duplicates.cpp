@@ -4,6 +4,8 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
@@ -22,9 +24,17 @@ struct DuplicatesCommand {
     bool json = false;
 };
 
+struct ListedPair {
+    std::string first;
+    std::string second;
+    float similarity = 0.0f;
+    bool identical = false;  // the same file content under two paths
+};
+
 }  // namespace
 
-// `duplicates`: pairs of near-identical photos by the cosine of their vectors.
+// `duplicates`: files with the same content, then pairs of near-identical photos by the
+// cosine of their vectors.
 void registerDuplicates(CLI::App& app, int& exitCode) {
     auto* cmd = app.add_subcommand("duplicates", "List near-duplicate photo pairs");
     auto command = std::make_shared<DuplicatesCommand>();
@@ -34,25 +44,40 @@ void registerDuplicates(CLI::App& app, int& exitCode) {
         ->check(CLI::Range(-1.0, 1.0))
         ->capture_default_str();
     cmd->add_option("--max", command->max, "At most this many pairs")->capture_default_str();
-    cmd->add_flag("--json", command->json, "JSON list of {\"first\", \"second\", \"similarity\"}");
+    cmd->add_flag("--json", command->json,
+                  "JSON list of {\"first\", \"second\", \"similarity\", \"identical\"}");
     cmd->callback([command, &exitCode]() {
         LibraryStore store(databasePath(command->database));
-        // Only the fingerprint is needed, but it comes from the loaded model's settings.
-        const LoadedModel model = loadModel(command->model);
-        PhotoSearch search(store, *model.embedder, *model.decoder);
-        const auto pairs = search.nearDuplicates(command->threshold, command->max);
+        // Byte-identical copies are one photo with several paths, so the vectors never pair
+        // them: they are listed first, from the files table, as similarity 1.
+        std::vector<ListedPair> pairs;
+        for (const auto& photo : store.allPhotos()) {
+            for (std::size_t i = 1; i < photo.files.size() && pairs.size() < command->max; ++i) {
+                pairs.push_back({photo.files[0].path, photo.files[i].path, 1.0f, true});
+            }
+        }
+        if (pairs.size() < command->max) {
+            // Only the fingerprint is needed, but it comes from the loaded model's settings.
+            const LoadedModel model = loadModel(command->model);
+            PhotoSearch search(store, *model.embedder, *model.decoder);
+            for (const auto& pair :
+                 search.nearDuplicates(command->threshold, command->max - pairs.size())) {
+                pairs.push_back({pair.first.path, pair.second.path, pair.similarity, false});
+            }
+        }
         if (command->json) {
             nlohmann::json out = nlohmann::json::array();
             for (const auto& pair : pairs) {
-                out.push_back({{"first", pair.first.path},
-                               {"second", pair.second.path},
-                               {"similarity", pair.similarity}});
+                out.push_back({{"first", pair.first},
+                               {"second", pair.second},
+                               {"similarity", pair.similarity},
+                               {"identical", pair.identical}});
             }
             std::cout << out.dump(2) << "\n";
         } else {
             for (const auto& pair : pairs) {
-                std::printf("%.4f  %s  %s\n", pair.similarity, pair.first.path.c_str(),
-                            pair.second.path.c_str());
+                std::printf("%.4f  %s  %s\n", pair.similarity, pair.first.c_str(),
+                            pair.second.c_str());
             }
         }
         exitCode = 0;
