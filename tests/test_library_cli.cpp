@@ -1,6 +1,6 @@
 // The library through the real abc-photos-cli processes, the real SQLite file and the tiny ABC
 // checkpoint: incremental re-indexing counts, SIGKILL mid-index and resume, two processes on
-// one database, search --json, status, forget and compare.
+// one database, search --json, status, forget (what leaves the store) and compare.
 #include <signal.h>
 
 #include <QDir>
@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <thread>
@@ -180,8 +181,48 @@ class TestLibraryCli : public QObject {
         QCOMPARE(status["photos"].toInt(), 6);
         QCOMPARE(status["integrity"].toString(), QStringLiteral("ok"));
 
+        // forget: the folder's files, their photos and those photos' vectors leave the store;
+        // the rest of the library stays as it was.
+        std::vector<PhotoId> forgotten;
+        std::vector<PhotoId> kept;
+        std::int64_t model = 0;
+        {
+            LibraryStore store(db.toStdString());
+            model = store.models().at(0).id;
+            for (const auto& [file, photo] : store.filesUnder((root + "/1").toStdString())) {
+                QVERIFY(store.hasVector(photo, model, ""));
+                forgotten.push_back(photo);
+            }
+            for (const auto& [file, photo] : store.filesUnder(root.toStdString())) {
+                if (std::find(forgotten.begin(), forgotten.end(), photo) == forgotten.end()) {
+                    kept.push_back(photo);
+                }
+            }
+        }
+        QCOMPARE(forgotten.size(), std::size_t{2});
+        QCOMPARE(kept.size(), std::size_t{4});
         r = runCli({"forget", "--db", db, root + "/1"});
-        QVERIFY2(r.out.contains("forgot 2 file(s)"), qPrintable(r.out));
+        QVERIFY2(r.code == 0 && r.out.contains("forgot 2 file(s)"), qPrintable(r.out));
+        {
+            LibraryStore store(db.toStdString());
+            QVERIFY(store.filesUnder((root + "/1").toStdString()).empty());
+            for (const PhotoId photo : forgotten) {
+                QVERIFY(!store.photo(photo));
+                QVERIFY(!store.vector(photo, model, ""));
+            }
+            for (const PhotoId photo : kept) {
+                QVERIFY(store.photo(photo));
+                QVERIFY(store.vector(photo, model, ""));
+            }
+            QCOMPARE(store.vectorCount(model, ""), std::int64_t{4});
+            QCOMPARE(store.photoCount(), std::int64_t{4});
+            QCOMPARE(QString::fromStdString(store.integrityCheck()), QStringLiteral("ok"));
+        }
+        r = runCli({"status", "--db", db, "--json"});
+        const auto after = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(after["photos"].toInt(), 4);
+        QCOMPARE(after["files"].toInt(), 4);
+        QCOMPARE(after["models"].toArray().at(0).toObject()["vectors"].toInt(), 4);
     }
 
     void sigkillMidIndexLosesNothingAndResumes() {
