@@ -200,8 +200,8 @@ class TestCliLibraryCommands : public QObject {
         QCOMPARE(failureList(r.out).announced, 2);
     }
 
-    // `index` alone brings every folder of the library up to date, and says clearly when
-    // there is none (without creating a library for the occasion).
+    // `index` alone brings every folder of the library up to date, says clearly when there is
+    // none (without creating a library for the occasion) and names a folder out of reach.
     void indexWithoutFoldersReindexesTheLibrary() {
         QTemporaryDir dir;
         const QString db = dir.filePath("lib.sqlite3");
@@ -238,10 +238,24 @@ class TestCliLibraryCommands : public QObject {
         QCOMPARE(c["added"], 2);
         QCOMPARE(c["removed"], 1);
         QCOMPARE(c["embedded"], 2);
+        {
+            LibraryStore store(db.toStdString());
+            QCOMPARE(store.fileCount(), std::int64_t{3});
+            QVERIFY(!store.fileByPath((root + "/elsewhere/x.png").toStdString()));
+            QCOMPARE(store.folders().size(), std::size_t{2});
+        }
+
+        // A library folder out of reach (moved away, a drive not mounted) is named, and what
+        // the library holds there is kept.
+        QVERIFY(QDir().rename(root + "/b", root + "/b-away"));
+        r = cli(QStringList{"index", "--db", db} + modelArgs());
+        QVERIFY2(r.code == 0, qPrintable(r.all));
+        QVERIFY2(r.out.contains("could not reach 1 folder(s)"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("  " + root + "/b: ") && r.out.contains("(1 file(s) kept)"),
+                 qPrintable(r.out));
+        QCOMPARE(counts(r.out)["removed"], 0);
         LibraryStore store(db.toStdString());
         QCOMPARE(store.fileCount(), std::int64_t{3});
-        QVERIFY(!store.fileByPath((root + "/elsewhere/x.png").toStdString()));
-        QCOMPARE(store.folders().size(), std::size_t{2});
     }
 
     // Two byte-identical copies (one photo, two paths), the same pixels as BMP (another file

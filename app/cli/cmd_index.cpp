@@ -192,6 +192,16 @@ void run(const IndexCommand& command, int& exitCode) {
             std::cout << "  " << failure.path << ": " << failure.reason << "\n";
         }
     }
+    if (!summary.unreachableFolders.empty()) {
+        // Not failures of files: the folder is out of reach (moved, unmounted), and what the
+        // library holds under it is kept, neither updated nor removed.
+        std::cout << "could not reach " << summary.unreachableFolders.size()
+                  << " folder(s); what the library holds there was kept as it was:\n";
+        for (const auto& folder : summary.unreachableFolders) {
+            std::cout << "  " << folder.path << ": " << folder.reason << " (" << folder.keptFiles
+                      << " file(s) kept)\n";
+        }
+    }
     if (summary.cancelled) {
         std::cout << "cancelled; run the same command again to continue\n";
         exitCode = 130;
