@@ -106,7 +106,7 @@ class TestLibraryStore : public QObject {
             QCOMPARE(table.columnInt(0), std::int64_t{0});
         }
         LibraryStore store(path);
-        QCOMPARE(store.schemaVersion(), 2);
+        QCOMPARE(store.schemaVersion(), LibraryStore::kSchemaVersion);
         QCOMPARE(store.photoCount(), std::int64_t{1});
         store.recordFailure({"/p/b.jpg", 1, 2}, "broken");
         QCOMPARE(store.failures().size(), std::size_t{1});

@@ -59,6 +59,45 @@ const char* const kMigrations[] = {
     );
     CREATE INDEX photos_by_date ON photos(taken_at);
     )sql",
+    // 3: the instruct adapter leaves the plain fingerprint (it is off for text and image
+    // inputs): "abc-qwen2vl|base=B|pretrain=P|instruct=I|precision=..." becomes
+    // "abc-qwen2vl|base=B|pretrain=P|precision=...", and the instruction vectors move to a row
+    // of their own, "<new fingerprint>|instruct=I" (ModelPhotoEmbedder's form). The first row
+    // of each new fingerprint is renamed in place, keeping its id and its vectors' row ids; a
+    // row that differed from it only by the instruct adapter hands over the photos it lacks
+    // (same plain vectors) and is dropped.
+    R"sql(
+    CREATE TEMP TABLE instruct_split AS
+        SELECT id AS old_id, dimension,
+               head || substr(rest, instr(rest, '|')) AS plain,
+               substr(rest, 10, instr(rest, '|') - 10) AS instruct
+        FROM (SELECT id, dimension,
+                     substr(fingerprint, 1, instr(fingerprint, '|instruct=') - 1) AS head,
+                     substr(fingerprint, instr(fingerprint, '|instruct=') + 1) AS rest
+              FROM models WHERE fingerprint GLOB 'abc-qwen2vl|*|instruct=*|*');
+    UPDATE models SET fingerprint = (SELECT plain FROM instruct_split WHERE old_id = models.id)
+    WHERE id IN (SELECT min(old_id) FROM instruct_split GROUP BY plain)
+      AND NOT EXISTS (SELECT 1 FROM models AS taken JOIN instruct_split AS s
+                      ON taken.fingerprint = s.plain WHERE s.old_id = models.id);
+    INSERT OR IGNORE INTO models(fingerprint, dimension)
+        SELECT plain || '|instruct=' || instruct, dimension FROM instruct_split AS s
+        WHERE EXISTS (SELECT 1 FROM vectors WHERE model_id = s.old_id AND instruction <> '')
+        ORDER BY old_id;
+    UPDATE OR IGNORE vectors SET model_id =
+        (SELECT m.id FROM instruct_split AS s JOIN models AS m
+         ON m.fingerprint = s.plain || '|instruct=' || s.instruct WHERE s.old_id = vectors.model_id)
+    WHERE instruction <> '' AND model_id IN (SELECT old_id FROM instruct_split);
+    CREATE TEMP TABLE instruct_merged AS
+        SELECT s.old_id, m.id AS new_id FROM instruct_split AS s
+        JOIN models AS m ON m.fingerprint = s.plain WHERE m.id <> s.old_id;
+    UPDATE OR IGNORE vectors SET model_id =
+        (SELECT new_id FROM instruct_merged WHERE old_id = vectors.model_id)
+    WHERE instruction = '' AND model_id IN (SELECT old_id FROM instruct_merged);
+    DELETE FROM vectors WHERE model_id IN (SELECT old_id FROM instruct_merged);
+    DELETE FROM models WHERE id IN (SELECT old_id FROM instruct_merged);
+    DROP TABLE instruct_merged;
+    DROP TABLE instruct_split;
+    )sql",
 };
 static_assert(std::size(kMigrations) == LibraryStore::kSchemaVersion);
 
@@ -516,6 +555,9 @@ std::vector<LibraryStore::ModelSummary> LibraryStore::models() {
 
 void LibraryStore::putVectors(std::int64_t model, const std::string& instruction,
                               const std::vector<VectorRow>& rows) {
+    if (rows.empty()) {
+        return;  // no write lock taken, and dataVersion() does not move
+    }
     std::lock_guard lock(impl_->mutex);
     SqliteTransaction transaction(impl_->db);
     SqliteStatement insert(

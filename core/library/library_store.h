@@ -43,7 +43,8 @@ struct FileRecord {
 // Schema (user_version = kSchemaVersion), see docs/library.md:
 //   photos(id, content_hash UNIQUE, media_type, width, height, taken_at)
 //   files(path PRIMARY KEY, photo_id -> photos ON DELETE CASCADE, size, mtime_ns)
-//   models(id, fingerprint UNIQUE, dimension)
+//   models(id, fingerprint UNIQUE, dimension); instruction vectors have a row of their own
+//     (PhotoEmbedder::instructionFingerprint), see migration 3
 //   vectors(photo_id -> photos, model_id -> models, instruction ('' = none), vector BLOB)
 //   failures(path PRIMARY KEY, size, mtime_ns, reason), folders(path PRIMARY KEY)
 // Vectors are BLOBs of `dimension` IEEE-754 float32 values in little-endian byte order.
@@ -53,7 +54,7 @@ struct FileRecord {
 // the same file at the same time (WAL + busy timeout); dataVersion() tells when they wrote.
 class LibraryStore {
   public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // $XDG_DATA_HOME/abc-photos/library.sqlite3, or ~/.local/share/abc-photos/library.sqlite3.
     static std::string defaultPath();
@@ -119,6 +120,7 @@ class LibraryStore {
         std::vector<float> vector;
     };
     // Writes rows for one (model, instruction) in one transaction, replacing existing ones.
+    // No rows: nothing is written (no lock, no data version change).
     void putVectors(std::int64_t model, const std::string& instruction,
                     const std::vector<VectorRow>& rows);
     std::optional<std::vector<float>> vector(PhotoId photo, std::int64_t model,

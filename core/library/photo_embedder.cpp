@@ -11,10 +11,16 @@ ModelPhotoEmbedder::ModelPhotoEmbedder(std::shared_ptr<Embedder> embedder,
         throw Error("model", "no embedder");
     }
     fingerprint_ = embedder_->fingerprint() + ";" + decoderFingerprint;
+    const std::string& instruct = embedder_->instructFingerprint();
+    instructionFingerprint_ = fingerprint_ + "|instruct=" + (instruct.empty() ? "none" : instruct);
 }
 
 std::string ModelPhotoEmbedder::fingerprint() const {
     return fingerprint_;
+}
+
+std::string ModelPhotoEmbedder::instructionFingerprint() const {
+    return instructionFingerprint_;
 }
 
 int ModelPhotoEmbedder::dimension() const {

@@ -18,6 +18,11 @@ class PhotoEmbedder {
     virtual ~PhotoEmbedder() = default;
     // Everything that changes the vectors, including the image preprocessing settings.
     virtual std::string fingerprint() const = 0;
+    // The model row of instruction-mode vectors: fingerprint() plus whatever changes them on
+    // top of it, so vectors cached under one instruct adapter are never used with another.
+    // The default suits a model whose instructed vectors depend on nothing more: they share
+    // fingerprint()'s row (under their instruction).
+    virtual std::string instructionFingerprint() const { return fingerprint(); }
     virtual int dimension() const = 0;
     virtual bool supportsInstructions() const = 0;
     // One vector per image, in order; with a non-empty instruction the instruct adapter is on.
@@ -31,10 +36,14 @@ class PhotoEmbedder {
 };
 
 // The real model: ABC through abc::Embedder, combined with the decoder's fingerprint.
+// fingerprint() = "<Embedder::fingerprint()>;<decoder>"; instructionFingerprint() =
+// fingerprint() + "|instruct=<Embedder::instructFingerprint()>" (LibraryStore's migration to
+// schema 3 writes the same form for libraries indexed before the split).
 class ModelPhotoEmbedder : public PhotoEmbedder {
   public:
     ModelPhotoEmbedder(std::shared_ptr<Embedder> embedder, std::string decoderFingerprint);
     std::string fingerprint() const override;
+    std::string instructionFingerprint() const override;
     int dimension() const override;
     bool supportsInstructions() const override;
     std::vector<Embedding> embedImages(
@@ -46,6 +55,7 @@ class ModelPhotoEmbedder : public PhotoEmbedder {
   private:
     std::shared_ptr<Embedder> embedder_;
     std::string fingerprint_;
+    std::string instructionFingerprint_;
 };
 
 }  // namespace abc

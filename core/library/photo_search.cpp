@@ -571,37 +571,77 @@ std::vector<SearchResult> PhotoSearch::searchByVector(const std::vector<float>& 
 
 std::vector<SearchResult> PhotoSearch::search(const SearchRequest& request,
                                               const Progress& progress) {
-    std::lock_guard lock(impl_->mutex);
-    impl_->refresh();
-    const auto terms = parseCombinedQuery(request.query);
-    const auto query = impl_->queryVector(terms);
-    if (request.instruction.empty()) {
-        return impl_->rank(query, request.filter, request.topK);
-    }
-    if (!impl_->embedder.supportsInstructions()) {
+    return search(request, progress, std::stop_token{});
+}
+
+std::vector<SearchResult> PhotoSearch::search(const SearchRequest& request,
+                                              const Progress& progress, std::stop_token stop) {
+    const bool instructed = !request.instruction.empty();
+    if (instructed && !impl_->embedder.supportsInstructions()) {
         throw Error("instruction", "the model has no instruct adapter (--instruct-adapter)");
     }
-    // Instruction mode re-ranks the plain search's best candidates by their instructed vectors.
-    auto candidates =
-        impl_->rank(query, request.filter, std::max(request.topK, request.instructionCandidates));
-    std::vector<LibraryStore::VectorRow> fresh;
-    std::size_t done = 0;
-    for (auto& candidate : candidates) {
-        auto vector = impl_->store.vector(candidate.photo, *impl_->model, request.instruction);
-        if (!vector) {
-            vector = impl_->imageVector(candidate.path, request.instruction);
-            fresh.push_back({candidate.photo, *vector});
-            if (fresh.size() >= 8) {
-                impl_->store.putVectors(*impl_->model, request.instruction, fresh);
-                fresh.clear();
-            }
+    std::vector<float> query;
+    std::vector<SearchResult> candidates;
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->refresh();
+        if (!impl_->model) {
+            return {};  // nothing indexed with this model yet
         }
-        candidate.score = dot(vector->data(), query.data(), query.size());
-        if (progress) {
-            progress(++done, candidates.size());
+        query = impl_->queryVector(parseCombinedQuery(request.query));
+        if (!instructed) {
+            return impl_->rank(query, request.filter, request.topK);
+        }
+        // Instruction mode re-ranks the plain search's best candidates by their instructed
+        // vectors.
+        candidates = impl_->rank(query, request.filter,
+                                 std::max(request.topK, request.instructionCandidates));
+    }
+    if (candidates.empty()) {
+        return candidates;
+    }
+    // From here on only the store (its own lock) and the model are used: a search from another
+    // thread does not wait for these photos.
+    LibraryStore& store = impl_->store;
+    const std::string fingerprint = impl_->embedder.instructionFingerprint();
+    std::optional<std::int64_t> model = store.findModel(fingerprint);
+    std::vector<std::optional<std::vector<float>>> vectors(candidates.size());
+    std::vector<std::size_t> missing;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (model) {
+            vectors[i] = store.vector(candidates[i].photo, *model, request.instruction);
+        }
+        if (!vectors[i]) {
+            missing.push_back(i);
         }
     }
-    impl_->store.putVectors(*impl_->model, request.instruction, fresh);
+    if (!missing.empty() && !model) {
+        model = store.modelId(fingerprint, impl_->embedder.dimension());
+    }
+    for (std::size_t done = 0; done < missing.size(); ++done) {
+        if (stop.stop_requested()) {
+            throw Cancelled();
+        }
+        const std::size_t i = missing[done];
+        // A concurrent search with the same instruction may have embedded it meanwhile.
+        vectors[i] = store.vector(candidates[i].photo, *model, request.instruction);
+        if (!vectors[i]) {
+            vectors[i] = impl_->imageVector(candidates[i].path, request.instruction);
+            // One commit per photo: a forward costs far more than a transaction, and a cancel
+            // or a crash then loses no photo already embedded.
+            store.putVectors(*model, request.instruction, {{candidates[i].photo, *vectors[i]}});
+        }
+        if (progress) {
+            progress(done + 1, missing.size());
+        }
+    }
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (vectors[i]->size() != query.size()) {
+            throw Error("photo " + std::to_string(candidates[i].photo),
+                        "its instructed vector has the wrong dimension");
+        }
+        candidates[i].score = dot(vectors[i]->data(), query.data(), query.size());
+    }
     std::stable_sort(
         candidates.begin(), candidates.end(),
         [](const SearchResult& a, const SearchResult& b) { return a.score > b.score; });

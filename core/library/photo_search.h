@@ -112,9 +112,10 @@ struct ApproximateIndexStatus {
 // index, built and kept up on a thread PhotoSearch owns (the destructor stops and joins it);
 // see docs/library.md, Search.
 //
-// Thread-safety: all methods may be called from any thread; they are serialised internally.
-// Model calls (query text, example image, instruction mode) run on the calling thread, so
-// call from a worker thread in a GUI.
+// Thread-safety: all methods may be called from any thread; they are serialised internally,
+// except instruction mode's per-photo embedding, which runs outside the lock. Model calls
+// (query text, example image, instruction mode) run on the calling thread, so call from a
+// worker thread in a GUI.
 class PhotoSearch {
   public:
     PhotoSearch(LibraryStore& store, PhotoEmbedder& embedder, const PhotoDecoder& decoder);
@@ -122,9 +123,17 @@ class PhotoSearch {
                 const PhotoSearchOptions& options);
     ~PhotoSearch();
 
-    // Progress of instruction-mode embedding (done, total); may be empty.
+    // Progress of instruction-mode embedding: (photos embedded, photos to embed), after each
+    // photo; candidates whose instructed vector is cached are not counted. May be empty.
     using Progress = std::function<void(std::size_t done, std::size_t total)>;
+    // No model row yet (nothing indexed with this model): no results.
     std::vector<SearchResult> search(const SearchRequest& request, const Progress& progress = {});
+    // Instruction mode runs the model on up to `instructionCandidates` photos, without the
+    // search lock (other searches answer meanwhile). `stop` is checked before each photo and
+    // throws abc::Cancelled; every instructed vector is committed as soon as it is computed,
+    // so a cancelled search's work is reused by the next one.
+    std::vector<SearchResult> search(const SearchRequest& request, const Progress& progress,
+                                     std::stop_token stop);
     // Ranks by a given query vector (already combined and normalised).
     std::vector<SearchResult> searchByVector(const std::vector<float>& query,
                                              const SearchFilter& filter, std::size_t topK);

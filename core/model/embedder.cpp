@@ -38,10 +38,14 @@ struct Embedder::Impl {
     std::unique_ptr<AbcModel> model;
     Tokenizer tokenizer;
     std::string fingerprint;
+    std::string instructFingerprint;
     std::mutex forward;  // one forward at a time
 
-    Impl(std::unique_ptr<AbcModel> m, Tokenizer t, std::string f)
-        : model(std::move(m)), tokenizer(std::move(t)), fingerprint(std::move(f)) {}
+    Impl(std::unique_ptr<AbcModel> m, Tokenizer t, std::string f, std::string i)
+        : model(std::move(m)),
+          tokenizer(std::move(t)),
+          fingerprint(std::move(f)),
+          instructFingerprint(std::move(i)) {}
 
     PromptKind promptKind(const EmbedRequest& request) const {
         switch (request.kind) {
@@ -107,13 +111,15 @@ std::unique_ptr<Embedder> Embedder::load(const EmbedderOptions& options) {
     Tokenizer tokenizer = Tokenizer::fromModelDir(base.folder);
     std::unique_ptr<AbcModel> model = AbcModel::load(folders, engine);
 
+    // The instruct adapter is off for text and image inputs, so it stays out of the plain
+    // fingerprint: adding, removing or changing it keeps the library's vectors.
     std::string fingerprint =
-        "abc-qwen2vl|" + describe("base", base) + "|" + describe("pretrain", pretrain) + "|" +
-        (instruct ? describe("instruct", *instruct) : "instruct=none") +
+        "abc-qwen2vl|" + describe("base", base) + "|" + describe("pretrain", pretrain) +
         "|precision=" + (model->precision() == Precision::Float32 ? "float32" : "bfloat16") +
         "|positions=" + (model->positions() == PositionMode::Sequential ? "sequential" : "mrope");
-    auto impl =
-        std::make_unique<Impl>(std::move(model), std::move(tokenizer), std::move(fingerprint));
+    std::string instructFingerprint = instruct ? modelIdentity(*instruct) : std::string();
+    auto impl = std::make_unique<Impl>(std::move(model), std::move(tokenizer),
+                                       std::move(fingerprint), std::move(instructFingerprint));
     return std::unique_ptr<Embedder>(new Embedder(std::move(impl)));
 }
 
@@ -162,6 +168,9 @@ const Tokenizer& Embedder::tokenizer() const {
 }
 const std::string& Embedder::fingerprint() const {
     return impl_->fingerprint;
+}
+const std::string& Embedder::instructFingerprint() const {
+    return impl_->instructFingerprint;
 }
 std::string Embedder::deviceName() const {
     return impl_->model->deviceName();

@@ -79,9 +79,13 @@ class Embedder {
     int dimension() const;
     bool hasInstructAdapter() const;
     const Tokenizer& tokenizer() const;
-    // Identifies everything that changes vectors (checkpoint revisions, precision,
-    // positions); vectors with different fingerprints are never compared.
+    // Identifies everything that changes text and image vectors (checkpoint revisions,
+    // precision, positions); vectors with different fingerprints are never compared. The
+    // instruct adapter is not part of it: it is off for those inputs (instructFingerprint).
     const std::string& fingerprint() const;
+    // The instruct adapter's identity (a hub commit or "content-xxh3:..."), empty without one.
+    // Image+instruction vectors depend on fingerprint() and on this.
+    const std::string& instructFingerprint() const;
     std::string deviceName() const;
 
     struct Impl;
