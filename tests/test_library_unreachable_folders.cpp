@@ -188,6 +188,48 @@ class TestLibraryUnreachableFolders : public QObject {
         QCOMPARE(vectorsByHash(store, otherModel.fingerprint()).size(), std::size_t{3});
     }
 
+    // An unmounted drive's mount point is an empty folder: its records stay. A folder that
+    // still holds anything (here a text file) is read as it is, and its deletions count.
+    void emptyRootKeepsItsFilesButEmptiedPhotosGo() {
+        QTemporaryDir dir;
+        const QString mounted = QDir(dir.path()).canonicalPath() + "/drive";
+        const QString other = QDir(dir.path()).canonicalPath() + "/other";
+        writePhoto(mounted + "/a.jpg", "alpha");
+        writePhoto(mounted + "/sub/b.jpg", "bravo");
+        writePhoto(other + "/c.jpg", "charlie");
+        writePhoto(other + "/d.jpg", "delta");
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        test::FakeEmbedder embedder;
+        ProbingDecoder decoder;
+        PhotoIndexer indexer(store, embedder, decoder);
+        IndexOptions options;
+        options.folders = {mounted.toStdString(), other.toStdString()};
+        auto summary = indexer.run(options);
+        QCOMPARE(summary.added, std::size_t{4});
+
+        QVERIFY(QDir(mounted).removeRecursively());
+        QVERIFY(QDir().mkpath(mounted));
+        QVERIFY(QFile::remove(other + "/c.jpg"));
+        QVERIFY(QFile::remove(other + "/d.jpg"));
+        writeFile(other + "/notes.txt", "not a photo");
+        summary = indexer.run(options);
+        QCOMPARE(summary.unreachableFolders.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(summary.unreachableFolders[0].path), mounted);
+        QVERIFY(QString::fromStdString(summary.unreachableFolders[0].reason).contains("empty"));
+        QCOMPARE(summary.unreachableFolders[0].keptFiles, std::size_t{2});
+        QCOMPARE(summary.removed, std::size_t{2});
+        QCOMPARE(store.fileCount(), std::int64_t{2});
+        QCOMPARE(vectorsByHash(store, embedder.fingerprint()).size(), std::size_t{2});
+
+        // An empty folder with nothing on record is simply empty.
+        const QString fresh = QDir(dir.path()).canonicalPath() + "/fresh";
+        QVERIFY(QDir().mkpath(fresh));
+        options.folders = {fresh.toStdString()};
+        summary = indexer.run(options);
+        QVERIFY(summary.unreachableFolders.empty());
+        QVERIFY(summary.failures.empty());
+    }
+
     // A subfolder the scan may not read keeps its files (and its failures); deletions
     // elsewhere in the same run still count.
     void unreadableSubfolderKeepsItsFiles() {

@@ -222,6 +222,26 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             recorded.emplace(entry.first.path, std::move(entry));
         }
     }
+    // A drive that is not mounted often leaves its mount point behind as an empty folder,
+    // which reads like a folder whose photos were all deleted. An empty root that has files
+    // on record is taken as out of reach; a user who really emptied it uses `forget`.
+    for (const auto& folder : folders) {
+        if (unreachableRoots.contains(folder) || !std::filesystem::is_directory(folder)) {
+            continue;
+        }
+        std::error_code error;
+        const bool empty = std::filesystem::directory_iterator(folder, error) ==
+                           std::filesystem::directory_iterator();
+        const bool hasRecords =
+            std::any_of(recorded.begin(), recorded.end(),
+                        [&](const auto& entry) { return isUnderFolder(entry.first, folder); });
+        if (!error && empty && hasRecords) {
+            unreadable.insert(folder);
+            unreachableRoots.insert(folder);
+            summary.unreachableFolders.push_back(
+                {folder, "folder is empty (a drive that is not mounted?)", 0});
+        }
+    }
     for (auto& folder : summary.unreachableFolders) {
         folder.keptFiles = static_cast<std::size_t>(std::count_if(
             recorded.begin(), recorded.end(),
