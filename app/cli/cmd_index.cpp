@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -173,7 +174,8 @@ void run(const IndexCommand& command, int& exitCode) {
     if (!earlier.empty()) {
         std::cout << " + " << earlier.size() << " earlier";
     }
-    std::cout << " (" << summary.seconds << " s)\n";
+    std::cout << " (" << std::fixed << std::setprecision(1) << summary.seconds << std::defaultfloat
+              << " s)\n";
     const std::size_t total = thisRun.size() + earlier.size();
     if (total > 0) {
         // Scan problems name folders (unreadable, missing, a symlink loop), not only files.
@@ -207,7 +209,9 @@ void run(const IndexCommand& command, int& exitCode) {
         exitCode = 130;
         return;
     }
-    exitCode = 0;
+    // Scripts (a nightly re-index) must notice a drive that was not there: distinct from a
+    // model or database error (1), and the run's other folders are up to date.
+    exitCode = summary.unreachableFolders.empty() ? 0 : 3;
 }
 
 }  // namespace
