@@ -4,11 +4,22 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "ui/failed_files_dialog.h"
+
 namespace abc::ui {
+
+namespace {
+
+// How many unreadable files a folder's tooltip names before "and n more".
+constexpr int kFailuresInTooltip = 8;
+
+}  // namespace
 
 FoldersPanel::FoldersPanel(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("foldersPanel"));
@@ -19,7 +30,19 @@ FoldersPanel::FoldersPanel(QWidget* parent) : QWidget(parent) {
     list_->setAccessibleName(tr("Library folders"));
     list_->setWordWrap(true);
     list_->setUniformItemSizes(false);
+    // Right click, or the Menu key: the folder's unreadable files, remove, index.
+    list_->setContextMenuPolicy(Qt::CustomContextMenu);
     layout->addWidget(list_, 1);
+    failuresLink_ = new QLabel(this);
+    failuresLink_->setObjectName(QStringLiteral("failuresLink"));
+    failuresLink_->setAccessibleName(tr("Files that could not be read"));
+    failuresLink_->setWordWrap(true);
+    failuresLink_->setTextFormat(Qt::RichText);
+    failuresLink_->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
+                                           Qt::LinksAccessibleByKeyboard);
+    failuresLink_->setFocusPolicy(Qt::TabFocus);
+    failuresLink_->hide();
+    layout->addWidget(failuresLink_);
 
     auto* buttons = new QHBoxLayout;
     auto* add = new QPushButton(tr("&Add…"), this);
@@ -48,13 +71,18 @@ FoldersPanel::FoldersPanel(QWidget* parent) : QWidget(parent) {
             emit removeRequested(item->data(Qt::UserRole).toString());
     });
     connect(index_, &QPushButton::clicked, this, &FoldersPanel::indexRequested);
-    connect(list_, &QListWidget::currentRowChanged, this,
-            [this](int row) { remove_->setEnabled(row >= 0); });
+    connect(list_, &QListWidget::currentRowChanged, this, [this](int row) {
+        remove_->setEnabled(row >= 0);
+        updateFailuresLink();
+    });
+    connect(list_, &QListWidget::customContextMenuRequested, this, &FoldersPanel::showContextMenu);
+    connect(failuresLink_, &QLabel::linkActivated, this,
+            [this](const QString& folder) { showFailures(folder); });
 }
 
 void FoldersPanel::setStates(const FolderStates& states) {
-    const QString current =
-        list_->currentItem() ? list_->currentItem()->data(Qt::UserRole).toString() : QString();
+    const QString current = currentFolder();
+    states_ = states;
     list_->clear();
     for (const FolderState& state : states) {
         QString detail;
@@ -70,12 +98,98 @@ void FoldersPanel::setStates(const FolderStates& states) {
         auto* item = new QListWidgetItem(
             QFileInfo(state.folder).fileName() + QLatin1Char('\n') + detail, list_);
         item->setData(Qt::UserRole, state.folder);
-        item->setToolTip(state.folder);
+        QString tip = QDir::toNativeSeparators(state.folder);
+        if (!state.failures.isEmpty()) {
+            tip += QLatin1Char('\n') + tr("Could not be read:");
+            const QDir root(state.folder);
+            for (const FileFailure& failure : state.failures.mid(0, kFailuresInTooltip)) {
+                tip += QStringLiteral("\n  ") +
+                       QDir::toNativeSeparators(root.relativeFilePath(failure.path)) +
+                       QStringLiteral(": ") + failure.reason;
+            }
+            if (state.failures.size() > kFailuresInTooltip) {
+                tip += QStringLiteral("\n  ") +
+                       tr("and %n more (right click: see them all)", nullptr,
+                          static_cast<int>(state.failures.size() - kFailuresInTooltip));
+            }
+        }
+        item->setToolTip(tip);
         item->setData(Qt::AccessibleTextRole, state.folder + QStringLiteral(": ") + detail);
         if (state.folder == current)
             list_->setCurrentItem(item);
     }
     remove_->setEnabled(list_->currentItem() != nullptr);
+    updateFailuresLink();
+}
+
+QString FoldersPanel::currentFolder() const {
+    return list_->currentItem() ? list_->currentItem()->data(Qt::UserRole).toString() : QString();
+}
+
+FileFailures FoldersPanel::failuresOf(const QString& folder) const {
+    for (const FolderState& state : states_) {
+        if (state.folder == folder)
+            return state.failures;
+    }
+    return {};
+}
+
+FailedFilesDialog* FoldersPanel::showFailures(const QString& folder) {
+    const FileFailures failures = failuresOf(folder);
+    if (failures.isEmpty())
+        return nullptr;
+    auto* dialog = new FailedFilesDialog(folder, failures, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+// The link names the selected folder's failures, or the first folder that has some, so a
+// library with unreadable files always offers the way to them.
+void FoldersPanel::updateFailuresLink() {
+    QString folder = currentFolder();
+    if (failuresOf(folder).isEmpty()) {
+        folder.clear();
+        for (const FolderState& state : states_) {
+            if (!state.failures.isEmpty()) {
+                folder = state.folder;
+                break;
+            }
+        }
+    }
+    const FileFailures failures = failuresOf(folder);
+    failuresLink_->setVisible(!failures.isEmpty());
+    if (failures.isEmpty()) {
+        failuresLink_->clear();
+        return;
+    }
+    failuresLink_->setText(
+        tr("%n file(s) in %1 could not be read: <a href=\"%2\">see which and why</a>", nullptr,
+           static_cast<int>(failures.size()))
+            .arg(QFileInfo(folder).fileName().toHtmlEscaped(), folder.toHtmlEscaped()));
+}
+
+void FoldersPanel::showContextMenu(const QPoint& position) {
+    QListWidgetItem* item = list_->itemAt(position);
+    if (!item)
+        item = list_->currentItem();  // the Menu key
+    if (!item)
+        return;
+    const QString folder = item->data(Qt::UserRole).toString();
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("folderMenu"));
+    const int failed = static_cast<int>(failuresOf(folder).size());
+    QAction* failures = menu.addAction(tr("Files that could not be read (%1)…").arg(failed), this,
+                                       [this, folder] { showFailures(folder); });
+    failures->setEnabled(failed > 0);
+    menu.addSeparator();
+    menu.addAction(index_->text(), this, &FoldersPanel::indexRequested)
+        ->setEnabled(index_->isEnabled());
+    menu.addAction(tr("&Remove from the library"), this,
+                   [this, folder] { emit removeRequested(folder); });
+    const QRect rect = list_->visualItemRect(item);
+    menu.exec(
+        list_->viewport()->mapToGlobal(list_->itemAt(position) ? position : rect.bottomLeft()));
 }
 
 QStringList FoldersPanel::folders() const {

@@ -4,10 +4,13 @@
 
 #include "ui/search_worker.h"
 
+class QLabel;
 class QListWidget;
 class QPushButton;
 
 namespace abc::ui {
+
+class FailedFilesDialog;
 
 // The library's folders and how far each is indexed; add, remove and index from here.
 class FoldersPanel : public QWidget {
@@ -20,6 +23,12 @@ class FoldersPanel : public QWidget {
     QStringList folders() const;
     QListWidget* list() const { return list_; }
     void setIndexingEnabled(bool enabled);
+    // The files of `folder` that could not be read, as last reported.
+    FileFailures failuresOf(const QString& folder) const;
+    // Lists them with their reasons (non-modal, deleted on close); null when there are none.
+    FailedFilesDialog* showFailures(const QString& folder);
+    // The link under the list that opens the failures of the selected folder.
+    QLabel* failuresLink() const { return failuresLink_; }
 
   signals:
     void addRequested(const QString& folder);
@@ -27,7 +36,13 @@ class FoldersPanel : public QWidget {
     void indexRequested();
 
   private:
+    void showContextMenu(const QPoint& position);
+    QString currentFolder() const;
+    void updateFailuresLink();
+
+    FolderStates states_;
     QListWidget* list_ = nullptr;
+    QLabel* failuresLink_ = nullptr;
     QPushButton* remove_ = nullptr;
     QPushButton* index_ = nullptr;
 };

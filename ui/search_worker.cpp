@@ -1,6 +1,7 @@
 #include "ui/search_worker.h"
 
 #include <QElapsedTimer>
+#include <algorithm>
 #include <exception>
 #include <set>
 
@@ -126,9 +127,14 @@ void SearchWorker::refreshFolderStates() {
             }
             const std::string prefix = folder.ends_with('/') ? folder : folder + '/';
             for (const IndexFailure& failure : failures) {
-                if (failure.path.starts_with(prefix))
-                    ++state.failed;
+                if (failure.path.starts_with(prefix)) {
+                    state.failures.append({QString::fromStdString(failure.path),
+                                           QString::fromStdString(failure.reason)});
+                }
             }
+            std::sort(state.failures.begin(), state.failures.end(),
+                      [](const FileFailure& a, const FileFailure& b) { return a.path < b.path; });
+            state.failed = static_cast<int>(state.failures.size());
             states.append(state);
         }
     } catch (const std::exception&) {

@@ -33,11 +33,19 @@ struct SearchTiming {
     double rankMs = 0.0;   // scoring the library, filtering, paths
 };
 
+// A file the indexer could not read, and the reason it recorded (kept until the file changes).
+struct FileFailure {
+    QString path;
+    QString reason;
+};
+using FileFailures = QList<FileFailure>;
+
 struct FolderState {
     QString folder;
     int files = 0;
     int indexed = 0;  // with a vector of the current model
     int failed = 0;
+    FileFailures failures;  // the `failed` files, sorted by path
 };
 using FolderStates = QList<FolderState>;
 
