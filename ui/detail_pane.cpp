@@ -13,6 +13,8 @@
 #include <QPushButton>
 #include <QUrl>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+#include <exception>
 
 #include "ui/photo_preview.h"
 
@@ -73,11 +75,21 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
             fitPreview();
         }
     });
+    connect(&dateWatcher_, &QFutureWatcher<TakenDate>::finished, this, [this] {
+        const TakenDate answer = dateWatcher_.result();
+        if (answer.path == path_)  // not a photo selected before this one
+            showDate(answer.takenAt);
+    });
     clear();
 }
 
 DetailPane::~DetailPane() {
     watcher_.waitForFinished();
+    dateWatcher_.waitForFinished();
+}
+
+void DetailPane::setTakenDateLookup(TakenDateLookup lookup) {
+    takenDate_ = std::move(lookup);
 }
 
 bool DetailPane::eventFilter(QObject* watched, QEvent* event) {
@@ -105,25 +117,68 @@ void DetailPane::clear() {
     preview_->setText(tr("Select a photo to see it here"));
     name_->clear();
     info_->clear();
+    info_->setToolTip({});
+    sizeText_.clear();
+    dateText_.clear();
     for (auto* button : actions_)
         button->setEnabled(false);
 }
 
 void DetailPane::showHit(const PhotoHit& hit) {
     path_ = hit.path;
+    score_ = hit.score;
     const QFileInfo file(hit.path);
     name_->setText(file.fileName());
-    const QLocale locale;
-    info_->setText(tr("%1\n%2 · modified %3\nscore %4")
-                       .arg(QDir::toNativeSeparators(file.absoluteFilePath()),
-                            locale.formattedDataSize(file.size()),
-                            locale.toString(file.lastModified(), QLocale::ShortFormat))
-                       .arg(hit.score, 0, 'f', 4));
+    sizeText_ = QLocale().formattedDataSize(file.size());
+    if (takenDate_) {
+        // Until the library answers (normally within milliseconds) the line says so, rather
+        // than showing the file's date and then changing its meaning.
+        dateText_ = tr("date taken: …");
+        info_->setToolTip({});
+        updateInfo();
+        dateWatcher_.setFuture(
+            QtConcurrent::run([lookup = takenDate_, path = hit.path]() -> TakenDate {
+                try {
+                    return {path, lookup(path)};
+                } catch (const std::exception&) {
+                    return {path, {}};  // a library being migrated: the file's date will do
+                }
+            }));
+    } else {
+        showDate({});
+    }
     previewImage_ = {};
     preview_->setText(tr("Loading…"));
     for (auto* button : actions_)
         button->setEnabled(true);
     watcher_.setFuture(loadPreviewAsync(hit.path, 520));
+}
+
+void DetailPane::showDate(const QString& takenAt) {
+    const QLocale locale;
+    const QDateTime taken = QDateTime::fromString(takenAt, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    if (taken.isValid()) {
+        dateText_ = tr("taken %1").arg(locale.toString(taken, QLocale::ShortFormat));
+        info_->setToolTip(tr("Date taken, as the camera recorded it (EXIF DateTimeOriginal)"));
+    } else if (!takenAt.isEmpty()) {
+        dateText_ = tr("taken %1").arg(takenAt);  // recorded, but not a date Qt can read
+        info_->setToolTip(tr("Date taken, as the camera recorded it (EXIF DateTimeOriginal)"));
+    } else {
+        dateText_ =
+            tr("file modified %1")
+                .arg(locale.toString(QFileInfo(path_).lastModified(), QLocale::ShortFormat));
+        info_->setToolTip(
+            tr("The photo records no date taken: this is when the file was last modified"));
+    }
+    updateInfo();
+    emit dateShown(path_);
+}
+
+void DetailPane::updateInfo() {
+    info_->setText(tr("%1\n%2 · %3\nscore %4")
+                       .arg(QDir::toNativeSeparators(QFileInfo(path_).absoluteFilePath()),
+                            sizeText_, dateText_)
+                       .arg(score_, 0, 'f', 4));
 }
 
 QString DetailPane::infoText() const {

@@ -25,26 +25,43 @@ class DetailPane : public QWidget {
 
     using FileManager = abc::ui::FileManager;
 
+    // What the library recorded as a file's date taken (EXIF DateTimeOriginal,
+    // "YYYY-MM-DD HH:MM:SS"), or "" when it has none. Called on a pool thread, because the
+    // library may be busy with an indexing transaction; may throw.
+    using TakenDateLookup = std::function<QString(const QString& path)>;
+
     void showHit(const PhotoHit& hit);
     void clear();
     const QString& path() const { return path_; }
     QString infoText() const;
+    // The date line alone: "taken ..." (EXIF) or "file modified ..." when the photo has none.
+    QString dateText() const { return dateText_; }
+    // Without a lookup the pane shows the file's modification time.
+    void setTakenDateLookup(TakenDateLookup lookup);
     // Replaces the D-Bus file manager ("Show in folder" falls back to opening the folder).
     void setFileManager(FileManager fileManager) { fileManager_ = std::move(fileManager); }
 
   signals:
     void findSimilarRequested(const QString& path);
+    // The date line is final for the photo shown (the library answered, or had nothing).
+    void dateShown(const QString& path);
 
   protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
     void fitPreview();
+    void showDate(const QString& takenAt);
+    void updateInfo();
     void openWithDefaultApplication();
     void showInFolder();
     void copyPath();
 
     QString path_;
+    QString sizeText_;
+    QString dateText_;
+    float score_ = 0.0f;
+    TakenDateLookup takenDate_;
     FileManager fileManager_ = &abc::ui::showItemsOverDBus;
     QLabel* preview_ = nullptr;
     QLabel* name_ = nullptr;
@@ -52,6 +69,11 @@ class DetailPane : public QWidget {
     QList<QPushButton*> actions_;
     QImage previewImage_;  // as decoded; shown scaled to the space the pane has
     QFutureWatcher<QImage> watcher_;
+    struct TakenDate {
+        QString path;
+        QString takenAt;
+    };
+    QFutureWatcher<TakenDate> dateWatcher_;
 };
 
 }  // namespace abc::ui
