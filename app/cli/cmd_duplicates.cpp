@@ -59,7 +59,10 @@ void registerDuplicates(CLI::App& app, int& exitCode) {
         if (pairs.size() < command->max) {
             // Only the fingerprint is needed, but it comes from the loaded model's settings.
             const LoadedModel model = loadModel(command->model);
-            PhotoSearch search(store, *model.embedder, *model.decoder);
+            // One scan and exit: building an approximate index would be wasted work.
+            PhotoSearchOptions once;
+            once.approximateIndexRows = 0;
+            PhotoSearch search(store, *model.embedder, *model.decoder, once);
             for (const auto& pair :
                  search.nearDuplicates(command->threshold, command->max - pairs.size())) {
                 pairs.push_back({pair.first.path, pair.second.path, pair.similarity, false});

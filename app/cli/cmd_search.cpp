@@ -29,7 +29,10 @@ struct SearchCommand {
 void run(const SearchCommand& command, int& exitCode) {
     LibraryStore store(databasePath(command.database));
     const LoadedModel model = loadModel(command.model);
-    PhotoSearch search(store, *model.embedder, *model.decoder);
+    // One query and exit: an exact scan answers before an approximate index could be built.
+    PhotoSearchOptions once;
+    once.approximateIndexRows = 0;
+    PhotoSearch search(store, *model.embedder, *model.decoder, once);
     SearchRequest request;
     for (const auto& word : command.words) {
         request.query += (request.query.empty() ? "" : " ") + word;
@@ -48,7 +51,15 @@ void run(const SearchCommand& command, int& exitCode) {
         std::cerr << "the library " << store.path()
                   << " has no photos indexed with this model; run `abc-photos-cli index` first\n";
     }
-    const auto results = search.search(request);
+    // Instruction mode may embed up to a hundred photos: say so on stderr, keeping stdout
+    // for the results. Each instructed vector is committed, so Ctrl+C loses nothing done.
+    PhotoSearch::Progress progress;
+    if (!request.instruction.empty()) {
+        progress = [](std::size_t done, std::size_t total) {
+            std::cerr << "embedding with the instruction: " << done << " / " << total << "\n";
+        };
+    }
+    const auto results = search.search(request, progress);
     if (command.json) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& result : results) {
