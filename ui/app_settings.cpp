@@ -64,8 +64,13 @@ void AppSettings::save() const {
     settings.setValue(QStringLiteral("measuredSecondsPerToken"), measuredSecondsPerToken);
     settings.endGroup();
     settings.setValue(QStringLiteral("library/file"), libraryFile);
-    settings.setValue(QStringLiteral("search/instructions"), instructionHistory);
+    saveInstructionHistory();
     saveFilter();
+}
+
+void AppSettings::saveInstructionHistory() const {
+    QSettings settings;
+    settings.setValue(QStringLiteral("search/instructions"), instructionHistory);
 }
 
 void AppSettings::saveFilter() const {

@@ -40,6 +40,8 @@ struct AppSettings {
     void save() const;
     // Writes only the filter, which changes often and on its own.
     void saveFilter() const;
+    // Writes only the instruction history, as soon as it changes, so a crash keeps it.
+    void saveInstructionHistory() const;
     void rememberInstruction(const QString& instruction);
 };
 

@@ -64,7 +64,7 @@ FirstRunPage::FirstRunPage(const AppSettings& settings, QWidget* parent)
     partsLayout->addWidget(pretrain_);
     partsLayout->addWidget(paragraph(
         tr("<b>TIGER-Lab/ABC-Qwen2VL-Instruct</b>: the LoRA adapter that lets an instruction "
-           "steer what a photo's embedding is about (optional; small)."),
+           "steer what a photo's embedding is about (optional; well under 1 GB)."),
         parts));
     instruct_ =
         new ModelLocationRow(CheckpointKind::InstructAdapter, tr("ABC-Qwen2VL-Instruct"), parts);
@@ -98,6 +98,8 @@ FirstRunPage::FirstRunPage(const AppSettings& settings, QWidget* parent)
     layout->addStretch(1);
 
     auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("firstRunScroll"));
+    scroll->setAccessibleName(tr("What ABC Photos needs, and where it is"));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(content);

@@ -13,6 +13,7 @@
 #include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -24,6 +25,7 @@
 #include <QStatusBar>
 #include <QStringListModel>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
@@ -53,6 +55,9 @@
 namespace abc::ui {
 
 namespace {
+
+// How many recent instructions the drop-down lists (the history keeps more for the completer).
+constexpr int kRecentInstructionsShown = 10;
 
 const QStringList kExampleInstructions = {
     QStringLiteral("what is the animal on the left?"),
@@ -137,11 +142,33 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     completer->setFilterMode(Qt::MatchContains);
     instructionBar_->setCompleter(completer);
+    // The history and the examples are offered before anything is typed: a drop-down next to
+    // the field (also Alt+Down or F4 inside it), the completer narrows them while typing.
+    instructionMenu_ = new QMenu(this);
+    instructionMenu_->setObjectName(QStringLiteral("instructionMenu"));
+    instructionMenu_->setAccessibleName(tr("Recent and example instructions"));
+    instructionChoices_ = new QToolButton(searchPage);
+    instructionChoices_->setObjectName(QStringLiteral("instructionChoices"));
+    instructionChoices_->setAccessibleName(tr("Recent and example instructions"));
+    instructionChoices_->setToolTip(tr("Recent and example instructions (Alt+Down)"));
+    instructionChoices_->setArrowType(Qt::DownArrow);
+    instructionChoices_->setPopupMode(QToolButton::InstantPopup);
+    instructionChoices_->setFocusPolicy(Qt::StrongFocus);
+    instructionChoices_->setMenu(instructionMenu_);
+    for (const QKeySequence& key :
+         {QKeySequence(Qt::ALT | Qt::Key_Down), QKeySequence(Qt::Key_F4)}) {
+        auto* shortcut = new QShortcut(key, instructionBar_, nullptr, nullptr, Qt::WidgetShortcut);
+        connect(shortcut, &QShortcut::activated, instructionChoices_, &QToolButton::showMenu);
+    }
     auto* searchButton = new QPushButton(tr("Search"), searchPage);
     searchButton->setObjectName(QStringLiteral("searchButton"));
     searchButton->setAccessibleName(tr("Run the search"));
     queryRow->addWidget(searchBar_, 3);
-    queryRow->addWidget(instructionBar_, 2);
+    auto* instructionRow = new QHBoxLayout;
+    instructionRow->setSpacing(0);
+    instructionRow->addWidget(instructionBar_, 1);
+    instructionRow->addWidget(instructionChoices_);
+    queryRow->addLayout(instructionRow, 2);
     queryRow->addWidget(searchButton);
     layout->addLayout(queryRow);
     filterBar_ = new FilterBar(searchPage);
@@ -271,7 +298,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     // Down from the search bar goes on to the results.
     resultsView_->enterFrom(searchBar_);
 
-    instructionHistory_->setStringList(settings_.instructionHistory + kExampleInstructions);
+    updateInstructionChoices();
     setIndexingUi(false);
     resize(1280, 800);
     restoreWindowState();
@@ -362,6 +389,10 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     event->accept();
 }
 
+bool MainWindow::isShowingFirstRun() const {
+    return firstRun_ && stack_->currentWidget() == firstRun_;
+}
+
 QString MainWindow::statusText() const {
     return statusLabel_->text();
 }
@@ -422,6 +453,15 @@ void MainWindow::loadModelAsync() {
 void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
     session_ = std::move(session);
     searchWorker_->setSession(session_);
+    if (session_) {
+        detail_->setTakenDateLookup([store = session_->store](const QString& path) -> QString {
+            const auto file = store->fileByPath(path.toStdString());
+            const auto photo = file ? store->photo(file->second) : std::nullopt;
+            return photo && photo->takenAt ? QString::fromStdString(*photo->takenAt) : QString();
+        });
+    } else {
+        detail_->setTakenDateLookup({});
+    }
     if (duplicates_)
         duplicates_->setSession(session_);
     const bool model = session_ && session_->hasModel();
@@ -479,9 +519,57 @@ void MainWindow::runSearch() {
     query.instruction = instructionBar_->text().trimmed();
     if (!query.instruction.isEmpty()) {
         settings_.rememberInstruction(query.instruction);
-        instructionHistory_->setStringList(settings_.instructionHistory + kExampleInstructions);
+        settings_.saveInstructionHistory();  // now, not at close: a crash keeps it
+        updateInstructionChoices();
     }
     submit(query);
+}
+
+QStringList MainWindow::exampleInstructions() {
+    return kExampleInstructions;
+}
+
+void MainWindow::chooseInstruction(const QString& instruction) {
+    instructionBar_->setText(instruction);
+    instructionBar_->setFocus(Qt::OtherFocusReason);
+}
+
+void MainWindow::clearInstructionHistory() {
+    settings_.instructionHistory.clear();
+    settings_.saveInstructionHistory();
+    updateInstructionChoices();
+}
+
+void MainWindow::updateInstructionChoices() {
+    instructionHistory_->setStringList(settings_.instructionHistory + kExampleInstructions);
+    // Not clear(): "Clear recent instructions" rebuilds the menu from its own triggered().
+    for (QAction* action : instructionMenu_->actions()) {
+        instructionMenu_->removeAction(action);
+        action->deleteLater();
+    }
+    const auto addChoice = [this](const QString& instruction) {
+        // An instruction is plain text: "&" is not a mnemonic here.
+        QAction* action = instructionMenu_->addAction(
+            QString(instruction).replace(QLatin1Char('&'), QStringLiteral("&&")));
+        action->setData(instruction);
+        connect(action, &QAction::triggered, this,
+                [this, instruction] { chooseInstruction(instruction); });
+    };
+    instructionMenu_->addSection(tr("Recent"));
+    const QStringList recent = settings_.instructionHistory.mid(0, kRecentInstructionsShown);
+    if (recent.isEmpty()) {
+        instructionMenu_->addAction(tr("No instruction used yet"))->setEnabled(false);
+    }
+    for (const QString& instruction : recent)
+        addChoice(instruction);
+    instructionMenu_->addSection(tr("Examples"));
+    for (const QString& instruction : kExampleInstructions)
+        addChoice(instruction);
+    instructionMenu_->addSeparator();
+    QAction* clear = instructionMenu_->addAction(tr("Clear recent instructions"), this,
+                                                 &MainWindow::clearInstructionHistory);
+    clear->setObjectName(QStringLiteral("clearInstructionHistory"));
+    clear->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::searchByExample(const QString& imagePath) {
@@ -621,6 +709,7 @@ void MainWindow::startIndexing() {
         return;
     }
     paused_ = false;
+    indexingImageTokens_ = settings_.imageTokens;
     setIndexingUi(true);
     progress_->setRange(0, 0);
     showStatus(tr("Looking for photos…"));
@@ -690,14 +779,18 @@ void MainWindow::onIndexProgress(const abc::IndexProgress& step) {
         text += tr(" · %n could not be read", nullptr, static_cast<int>(step.failed));
     if (step.paused)
         text += tr(" · paused");
+    if (pendingModelReload_)
+        text += tr(" · new model settings apply when it finishes");
     showStatus(text);
+    emit indexProgressShown(step);
 }
 
 void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
     setIndexingUi(false);
+    // Measured with the budget the run used, which settings changed meanwhile may not be.
     if (summary.embedded > 0 && summary.seconds > 0 && !summary.cancelled) {
         settings_.measuredSecondsPerToken =
-            summary.seconds / static_cast<double>(summary.embedded) / (settings_.imageTokens + 25);
+            summary.seconds / static_cast<double>(summary.embedded) / (indexingImageTokens_ + 25);
     }
     showStatus(summary.cancelled
                    ? tr("Indexing cancelled: %n photo(s) embedded and kept", nullptr,
@@ -712,6 +805,7 @@ void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
     if (duplicates_)
         duplicates_->setSession(session_);  // the library changed: its pairs may have too
     emit indexingFinished(summary.cancelled);
+    applyPendingModelSettings();
 }
 
 void MainWindow::onIndexFailed(const QString& message) {
@@ -719,22 +813,45 @@ void MainWindow::onIndexFailed(const QString& message) {
     showStatus(tr("Indexing failed: %1").arg(message));
     refreshFolders();
     emit indexingFinished(true);
+    applyPendingModelSettings();
 }
 
 void MainWindow::openSettings() {
     SettingsDialog dialog(settings_, runtimeInfo(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const AppSettings chosen = dialog.settings();
+    applySettings(dialog.settings());
+}
+
+void MainWindow::applySettings(const AppSettings& chosen) {
     const bool reload =
         chosen.baseModel != settings_.baseModel ||
         chosen.pretrainAdapter != settings_.pretrainAdapter ||
         chosen.instructAdapter != settings_.instructAdapter || chosen.device != settings_.device ||
         chosen.precision != settings_.precision || chosen.imageTokens != settings_.imageTokens;
+    const PhotoFilter filter = settings_.filter;  // the filter bar owns these two
+    const QStringList history = settings_.instructionHistory;
     settings_ = chosen;
+    settings_.filter = filter;
+    settings_.instructionHistory = history;
     settings_.save();
-    if (reload && !indexing_)
-        start();
+    if (!reload)
+        return;
+    if (indexing_) {
+        // Swapping the model under a running indexer would mix two models' vectors in one
+        // run; the run finishes (or is cancelled) with the model it started with.
+        pendingModelReload_ = true;
+        showStatus(tr("Settings saved: the new model settings apply when indexing finishes"));
+        return;
+    }
+    start();
+}
+
+void MainWindow::applyPendingModelSettings() {
+    if (!pendingModelReload_)
+        return;
+    pendingModelReload_ = false;
+    start();
 }
 
 DuplicatesView* MainWindow::duplicatesView() {

@@ -12,11 +12,13 @@
 
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 class QStringListModel;
 class QTabWidget;
+class QToolButton;
 
 namespace abc {
 struct IndexProgress;
@@ -58,6 +60,9 @@ class MainWindow : public QMainWindow {
 
     QLineEdit* searchBar() const { return searchBar_; }
     QLineEdit* instructionBar() const { return instructionBar_; }
+    // The drop-down next to the instruction field: recent instructions, then the examples.
+    QToolButton* instructionChoices() const { return instructionChoices_; }
+    static QStringList exampleInstructions();
     ResultsView* resultsView() const { return resultsView_; }
     ResultsModel* resultsModel() const { return resultsModel_; }
     DetailPane* detailPane() const { return detail_; }
@@ -71,6 +76,12 @@ class MainWindow : public QMainWindow {
     QString statusText() const;
     const AppSettings& settings() const { return settings_; }
     bool isIndexing() const { return indexing_; }
+    bool isPaused() const { return paused_; }
+    // The first-run page (asking where the model is) is shown instead of the library.
+    bool isShowingFirstRun() const;
+    FirstRunPage* firstRunPage() const { return firstRun_; }
+    // New model settings that wait for the indexing run to end before they are applied.
+    bool hasPendingModelSettings() const { return pendingModelReload_; }
     // Where the time of the last search went; totalMs runs from Enter to the first paint.
     struct Timing {
         double totalMs = 0.0;
@@ -85,6 +96,9 @@ class MainWindow : public QMainWindow {
 
   public slots:
     void runSearch();
+    // Puts an instruction (from the history or the examples) in the field, ready to run.
+    void chooseInstruction(const QString& instruction);
+    void clearInstructionHistory();
     void searchByExample(const QString& imagePath);
     void findSimilar(const QString& path);
     void addFolder(const QString& folder);
@@ -93,6 +107,9 @@ class MainWindow : public QMainWindow {
     void togglePause();
     void cancelIndexing();
     void openSettings();
+    // Saves `chosen` and reloads the model when a model setting changed; during indexing the
+    // reload waits for the run to end (the running indexer keeps the model it started with).
+    void applySettings(const AppSettings& chosen);
     void openDuplicates();
     // Finds photos similar to `path` and selects `path` among them (from the duplicates view).
     void showInResults(const QString& path);
@@ -102,6 +119,8 @@ class MainWindow : public QMainWindow {
     void resultsShown(quint64 searchId, int count);  // after the grid painted them
     void searchFailed(const QString& message);
     void indexingFinished(bool cancelled);
+    // Each progress report of an indexing run, after the status bar showed it.
+    void indexProgressShown(const abc::IndexProgress& progress);
 
   protected:
     void closeEvent(QCloseEvent* event) override;
@@ -120,11 +139,13 @@ class MainWindow : public QMainWindow {
     void onIndexFinished(const abc::IndexSummary& summary);
     void onIndexFailed(const QString& message);
     void setIndexingUi(bool running);
+    void applyPendingModelSettings();
     void loadModelAsync();
     void showFirstRun();
     void showStatus(const QString& text);
     void refreshFolders();
     void applyFilter(const PhotoFilter& filter);
+    void updateInstructionChoices();
 
     AppSettings settings_;
     std::shared_ptr<EngineSession> session_;
@@ -136,6 +157,8 @@ class MainWindow : public QMainWindow {
     QLineEdit* searchBar_ = nullptr;
     QLineEdit* instructionBar_ = nullptr;
     QStringListModel* instructionHistory_ = nullptr;
+    QToolButton* instructionChoices_ = nullptr;
+    QMenu* instructionMenu_ = nullptr;
     ThumbnailProvider* thumbnails_ = nullptr;
     ResultsModel* resultsModel_ = nullptr;
     ResultsView* resultsView_ = nullptr;
@@ -156,6 +179,8 @@ class MainWindow : public QMainWindow {
     IndexWorker* indexWorker_ = nullptr;
     bool indexing_ = false;
     bool paused_ = false;
+    bool pendingModelReload_ = false;
+    int indexingImageTokens_ = 0;  // the budget the running indexer embeds with
 
     quint64 searchId_ = 0;
     std::optional<SearchQuery> lastQuery_;  // re-run when the filter changes
