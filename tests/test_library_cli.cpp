@@ -176,6 +176,25 @@ class TestLibraryCli : public QObject {
             previous = object["score"].toDouble();
         }
 
+        // search --instruction embeds the candidates with the instruction once (progress on
+        // stderr), then answers from the cached instructed vectors.
+        const QStringList instructed = QStringList{"search",
+                                                   "--db",
+                                                   db,
+                                                   "--json",
+                                                   "--top",
+                                                   "3",
+                                                   "--instruction",
+                                                   "what is the pattern?"} +
+                                       modelArgs() + QStringList{"stripes"};
+        r = runCli(instructed);
+        QVERIFY2(r.code == 0, qPrintable(r.out));
+        QVERIFY2(r.out.contains("embedding with the instruction: 6 / 6"), qPrintable(r.out));
+        QCOMPARE(QJsonDocument::fromJson(r.out.mid(r.out.indexOf('[')).toUtf8()).array().size(), 3);
+        r = runCli(instructed);
+        QVERIFY2(r.code == 0, qPrintable(r.out));
+        QVERIFY2(!r.out.contains("embedding with the instruction"), qPrintable(r.out));
+
         r = runCli({"status", "--db", db, "--json"});
         const auto status = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(status["photos"].toInt(), 6);
