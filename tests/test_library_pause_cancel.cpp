@@ -239,6 +239,7 @@ class TestLibraryPauseCancel : public QObject {
         model.gate = gateOn(decoder);
         // Pause on the model thread before the third photo of the second full batch.
         std::atomic<int> pausedAtStarted{-1};
+        std::chrono::steady_clock::time_point pausedAt;  // written before pausedAtStarted
         std::atomic<int> decoderStartedAtPause{-1};
         int fullBatches = 0;
         model.beforePhoto = [&](std::size_t batchSize, std::size_t index) {
@@ -246,17 +247,23 @@ class TestLibraryPauseCancel : public QObject {
                 ++fullBatches;
             }
             if (fullBatches == 2 && index == 2 && pausedAtStarted.load() < 0) {
+                pausedAt = std::chrono::steady_clock::now();
                 indexer.pause();
                 pausedAtStarted = model.started.load();
                 decoderStartedAtPause = decoder.started.load();
             }
         };
         std::atomic<int> pausedReports{0};
+        IndexProgress lastEmbedding;  // the worker's, read after join()
         IndexSummary summary;
+        const auto runStart = std::chrono::steady_clock::now();
         std::thread worker([&] {
             summary = indexer.run(options(), [&](const IndexProgress& p) {
                 if (p.paused && p.phase == IndexProgress::Phase::Embedding) {
                     pausedReports.fetch_add(1);
+                }
+                if (p.phase == IndexProgress::Phase::Embedding && p.photosPerSecond > 0) {
+                    lastEmbedding = p;
                 }
             });
         });
@@ -303,10 +310,21 @@ class TestLibraryPauseCancel : public QObject {
         QVERIFY2(cpuWhilePaused < 0.07, qPrintable(QString::number(cpuWhilePaused) + " s CPU"));
         qInfo("paused for 0.7 s after %d photos: %.4f s CPU", atPark.modelFinished, cpuWhilePaused);
 
+        const double pausedFor =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - pausedAt).count();
         indexer.resume();
         worker.join();
+        const double runFor =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - runStart).count();
         QVERIFY(!summary.cancelled);
         QCOMPARE(summary.embedded, std::size_t{kPhotos});
+        // photos/s (and so the ETA) leave the pause out: the embedding time the rate implies
+        // fits in the run's time without the pause, which a rate over wall time could not.
+        QCOMPARE(lastEmbedding.done, std::size_t{kPhotos});
+        const double activeFor = double(lastEmbedding.done) / lastEmbedding.photosPerSecond;
+        qInfo("run %.3f s, paused %.3f s, embedding time by the reported rate %.3f s", runFor,
+              pausedFor, activeFor);
+        QVERIFY2(activeFor <= runFor - pausedFor + 0.02, "the reported rate counts the pause");
         QCOMPARE(model.finished.load(), kPhotos);  // nothing computed twice
         QCOMPARE(decoder.finished.load(), kPhotos);
         const double diff = maxAbsDiff(vectorsByHash(store, model.fingerprint()), reference_);

@@ -118,13 +118,24 @@ PhotoIndexer::PhotoIndexer(LibraryStore& store, PhotoEmbedder& embedder,
 
 void PhotoIndexer::pause() {
     std::lock_guard lock(mutex_);
+    if (!paused_) {
+        pausedSince_ = Clock::now();
+    }
     paused_ = true;
 }
 
 void PhotoIndexer::resume() {
     std::lock_guard lock(mutex_);
+    if (paused_) {
+        pausedTotal_ += Clock::now() - pausedSince_;
+    }
     paused_ = false;
     wake_.notify_all();
+}
+
+Clock::duration PhotoIndexer::pausedSoFar() const {
+    std::lock_guard lock(mutex_);
+    return pausedTotal_ + (paused_ ? Clock::now() - pausedSince_ : Clock::duration{});
 }
 
 void PhotoIndexer::cancel() {
@@ -161,6 +172,11 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         summary.failures.push_back({file.path, reason});
         ++summary.failed;
         ++progress.failed;
+    };
+    // A phase's running time without its pauses, for photos/s and the ETA.
+    auto activeSecondsSince = [&](Clock::time_point start, Clock::duration pausedBefore) {
+        return std::chrono::duration<double>(Clock::now() - start - (pausedSoFar() - pausedBefore))
+            .count();
     };
     // On this thread (the only one that reports): parks while paused, saying so once through
     // the progress callback; false once cancelled.
@@ -274,6 +290,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
     progress.total = toRead.size();
     progress.done = 0;
     const auto hashStart = Clock::now();
+    const auto hashPausedBefore = pausedSoFar();
     report();
     struct HashedFile {
         PhotoFacts facts;
@@ -364,7 +381,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             }
         }
         ++progress.done;
-        const double elapsed = secondsSince(hashStart);
+        const double elapsed = activeSecondsSince(hashStart, hashPausedBefore);
         if (elapsed > 0) {
             progress.photosPerSecond = progress.done / elapsed;
             progress.etaSeconds = (progress.total - progress.done) / progress.photosPerSecond;
@@ -388,7 +405,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
     }
     if (!toRead.empty()) {
         // The phase's rate includes its last commit.
-        const double elapsed = secondsSince(hashStart);
+        const double elapsed = activeSecondsSince(hashStart, hashPausedBefore);
         progress.photosPerSecond = elapsed > 0 ? progress.done / elapsed : 0.0;
         progress.etaSeconds = progress.done == progress.total ? 0.0 : -1.0;
         report();
@@ -498,6 +515,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             });
         }
         const auto embedStart = Clock::now();
+        const auto embedPausedBefore = pausedSoFar();
         auto fileOf = [&](const PreparedPhoto& item) {
             const auto file = store_.fileByPath(item.path);
             return file ? file->first : PhotoFile{item.path, 0, 0};
@@ -537,7 +555,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             store_.putVectors(model, "", rows);
             summary.embedded += rows.size();
             progress.done += batch.size();
-            const double elapsed = secondsSince(embedStart);
+            const double elapsed = activeSecondsSince(embedStart, embedPausedBefore);
             progress.photosPerSecond = elapsed > 0 ? progress.done / elapsed : 0.0;
             progress.etaSeconds = progress.photosPerSecond > 0
                                       ? (progress.total - progress.done) / progress.photosPerSecond

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -107,12 +108,17 @@ class PhotoIndexer {
 
   private:
     bool waitWhilePaused();  // false when cancelled
+    // Time spent paused since construction: rates and ETAs leave it out, or a pause of a
+    // minute would read as a collapse in photos/s.
+    std::chrono::steady_clock::duration pausedSoFar() const;
     LibraryStore& store_;
     PhotoEmbedder& embedder_;
     const PhotoDecoder& decoder_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool paused_ = false;
+    std::chrono::steady_clock::time_point pausedSince_;
+    std::chrono::steady_clock::duration pausedTotal_{};
     std::atomic<bool> cancelled_{false};
 };
 
