@@ -194,6 +194,13 @@ class TestLibraryCli : public QObject {
         r = runCli(instructed);
         QVERIFY2(r.code == 0, qPrintable(r.out));
         QVERIFY2(!r.out.contains("embedding with the instruction"), qPrintable(r.out));
+        // status shows the instructed vectors under the model they belong to.
+        r = runCli({"status", "--db", db});
+        QVERIFY2(r.out.count("\nmodel ") == 1, qPrintable(r.out));
+        QVERIFY2(QRegularExpression("\n  instruct adapter \\S+: 6 instruction vectors cached\n")
+                     .match(r.out)
+                     .hasMatch(),
+                 qPrintable(r.out));
 
         r = runCli({"status", "--db", db, "--json"});
         const auto status = QJsonDocument::fromJson(r.out.toUtf8()).object();

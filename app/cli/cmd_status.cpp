@@ -1,8 +1,10 @@
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
@@ -46,10 +48,31 @@ void registerStatus(CLI::App& app, int& exitCode) {
             }
             std::cout << "photos " << store.photoCount() << " in " << store.fileCount()
                       << " files\n";
+            // Instructed vectors live under "<model>|instruct=<adapter>" (plain vectors do not
+            // depend on the instruct adapter): shown under the model they belong to.
+            constexpr std::string_view kInstruct = "|instruct=";
+            const auto ownerOf = [&](const std::string& fingerprint) {
+                const auto at = fingerprint.rfind(kInstruct);
+                return at == std::string::npos ? fingerprint : fingerprint.substr(0, at);
+            };
             for (const auto& m : models) {
+                const bool instructRow = m.fingerprint.rfind(kInstruct) != std::string::npos;
+                const bool ownerListed = std::any_of(models.begin(), models.end(), [&](auto& o) {
+                    return o.fingerprint == ownerOf(m.fingerprint);
+                });
+                if (instructRow && ownerListed) {
+                    continue;
+                }
                 std::cout << "model " << m.fingerprint << " (" << m.dimension
                           << "-d): " << m.plainVectors << " photos indexed, " << m.instructedVectors
                           << " instruction vectors cached\n";
+                for (const auto& i : models) {
+                    if (i.fingerprint != m.fingerprint && ownerOf(i.fingerprint) == m.fingerprint) {
+                        std::cout << "  instruct adapter "
+                                  << i.fingerprint.substr(m.fingerprint.size() + kInstruct.size())
+                                  << ": " << i.instructedVectors << " instruction vectors cached\n";
+                    }
+                }
             }
             if (!failures.empty()) {
                 std::cout << "could not index " << failures.size() << " file(s):\n";
