@@ -21,7 +21,7 @@ apt_packages=(
   build-essential cmake ninja-build ccache pkg-config git python3-venv
   qt6-base-dev qt6-base-dev-tools libgl-dev qt6-image-formats-plugins
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
-  nlohmann-json3-dev libcli11-dev libutf8proc-dev libpcre2-dev libheif-dev libexif-dev
+  nlohmann-json3-dev libcli11-dev libutf8proc-dev libpcre2-dev libheif-dev libgif-dev libexif-dev
   libsqlite3-dev sqlite3 libjpeg62-turbo-dev libfaiss-dev libxxhash-dev
   xvfb xauth fonts-dejavu-core
   # a private session bus, so test_ui_detail_pane runs its FileManager1 case instead of skipping it

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "core/image/gif_codec.h"
 #include "core/image/heif_codec.h"
 #include "core/image/jpeg_codec.h"
 #include "core/image/orientation.h"
@@ -96,6 +97,9 @@ DecodedImage decodeImage(std::span<const std::uint8_t> bytes, const std::string&
         case ImageFormat::Heif:
             decoded.rgb = detail::decodeHeif(bytes, subject, options.maxPixels);
             return decoded;  // libheif already applied the container's orientation
+        case ImageFormat::Gif:
+            decoded.rgb = detail::decodeGif(bytes, subject, options.maxPixels);
+            break;
         default:
             decoded.rgb = decodeWithOpenCv(bytes, decoded.probe, subject);
             break;

@@ -27,11 +27,11 @@ struct DecodedImage {
     RgbImage rgb;      // pixels with Pillow's convert("RGB") semantics, oriented if asked
 };
 
-// Decodes JPEG, PNG, WebP, TIFF, BMP and HEIC/HEIF from a file's bytes into RGB the way
-// Pillow's Image.open(...).convert("RGB") does: alpha dropped without compositing, grey
-// replicated, palette looked up, 16-bit grey clamped to 255, 16-bit colour reduced to its
-// high byte, CMYK by Pillow's formula. `subject` names the file in errors. Never crashes on
-// bad input: every failure is an abc::Error naming `subject`.
+// Decodes JPEG, PNG, WebP, TIFF, BMP, HEIC/HEIF and GIF (first frame) from a file's bytes
+// into RGB the way Pillow's Image.open(...).convert("RGB") does: alpha dropped without
+// compositing, grey replicated, palette looked up, 16-bit grey clamped to 255, 16-bit colour
+// reduced to its high byte, CMYK by Pillow's formula. `subject` names the file in errors. Never
+// crashes on bad input: every failure is an abc::Error naming `subject`.
 DecodedImage decodeImage(std::span<const std::uint8_t> bytes, const std::string& subject,
                          const DecodeOptions& options = {});
 

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/image/exif.h"
+#include "core/image/gif_codec.h"
 #include "core/image/heif_codec.h"
 #include "core/io/error.h"
 
@@ -256,6 +257,8 @@ std::string_view imageFormatName(ImageFormat format) {
             return "BMP";
         case ImageFormat::Heif:
             return "HEIF";
+        case ImageFormat::Gif:
+            return "GIF";
     }
     return "unknown";
 }
@@ -290,8 +293,11 @@ ImageProbe probeImage(std::span<const std::uint8_t> bytes, const std::string& su
     } else if (detail::looksLikeHeif(bytes)) {
         probe.format = ImageFormat::Heif;
         detail::probeHeif(bytes, subject, probe);
+    } else if (detail::looksLikeGif(bytes)) {
+        probe.format = ImageFormat::Gif;
+        detail::probeGif(bytes, subject, probe);
     } else {
-        throw Error(subject, "not a supported image (JPEG, PNG, WebP, TIFF, BMP, HEIC/HEIF)");
+        throw Error(subject, "not a supported image (JPEG, PNG, WebP, TIFF, BMP, HEIC/HEIF, GIF)");
     }
     if (probe.width <= 0 || probe.height <= 0) {
         throw Error(subject, "damaged " + std::string(imageFormatName(probe.format)) +

@@ -9,7 +9,7 @@
 
 namespace abc {
 
-enum class ImageFormat { Jpeg, Png, WebP, Tiff, Bmp, Heif };
+enum class ImageFormat { Jpeg, Png, WebP, Tiff, Bmp, Heif, Gif };
 
 std::string_view imageFormatName(ImageFormat format);
 
