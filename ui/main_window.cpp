@@ -229,10 +229,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
         if (id != searchId_)
             return;
         revealAfterSearch_.clear();
+        setSearchingUi(false);
         showStatus(tr("Search failed: %1").arg(message));
         emit searchFailed(message);
     };
     connect(searchWorker_, &SearchWorker::failed, this, onSearchFailed);
+    connect(searchWorker_, &SearchWorker::progress, this, &MainWindow::onSearchProgress);
+    connect(searchWorker_, &SearchWorker::cancelled, this, &MainWindow::onSearchCancelled);
     connect(searchWorker_, &SearchWorker::filterOptionsReady, filterBar_, &FilterBar::setOptions);
     connect(searchWorker_, &SearchWorker::folderStatesReady, folders_, &FoldersPanel::setStates);
     searchThread_.setObjectName(QStringLiteral("search"));
@@ -295,11 +298,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
         auto* shortcut = new QShortcut(key, this);
         connect(shortcut, &QShortcut::activated, this, focusSearch);
     }
+    // Esc stops a running instruction search wherever the focus is in the window; enabled only
+    // then, so Esc means nothing new otherwise.
+    stopSearchShortcut_ = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    connect(stopSearchShortcut_, &QShortcut::activated, this, &MainWindow::stopSearch);
     // Down from the search bar goes on to the results.
     resultsView_->enterFrom(searchBar_);
 
     updateInstructionChoices();
     setIndexingUi(false);
+    setSearchingUi(false);
     resize(1280, 800);
     restoreWindowState();
     showStatus(tr("Starting…"));
@@ -309,6 +317,8 @@ MainWindow::~MainWindow() {
     if (indexWorker_)
         indexWorker_->cancel();
     modelLoader_.waitForFinished();
+    // An instruction search may have minutes of model work left: it ends after its photo.
+    searchWorker_->cancel(searchId_);
     searchThread_.quit();
     indexThread_.quit();
     searchThread_.wait();
@@ -333,6 +343,19 @@ void MainWindow::buildStatusBar() {
     cancelButton_->setAccessibleName(tr("Cancel indexing"));
     statusBar()->addPermanentWidget(pauseButton_);
     statusBar()->addPermanentWidget(cancelButton_);
+    searchProgress_ = new QProgressBar(this);
+    searchProgress_->setObjectName(QStringLiteral("searchProgress"));
+    searchProgress_->setAccessibleName(tr("Instruction search progress"));
+    searchProgress_->setMaximumWidth(160);
+    searchProgress_->setFormat(QStringLiteral("%v / %m"));
+    stopSearchButton_ = new QPushButton(tr("Stop"), this);
+    stopSearchButton_->setObjectName(QStringLiteral("stopSearch"));
+    stopSearchButton_->setAccessibleName(tr("Stop the instruction search"));
+    stopSearchButton_->setToolTip(
+        tr("Stop after the photo in hand (Esc); the photos embedded so far are kept"));
+    statusBar()->addPermanentWidget(searchProgress_);
+    statusBar()->addPermanentWidget(stopSearchButton_);
+    connect(stopSearchButton_, &QPushButton::clicked, this, &MainWindow::stopSearch);
     connect(pauseButton_, &QPushButton::clicked, this, &MainWindow::togglePause);
     connect(cancelButton_, &QPushButton::clicked, this, &MainWindow::cancelIndexing);
 }
@@ -596,10 +619,58 @@ void MainWindow::submit(SearchQuery query) {
     lastQuery_ = query;
     searchClock_.start();
     const quint64 id = ++searchId_;
+    // Stops an instruction search still running: it ends after the photo in hand, and this
+    // request, queued behind it, runs next.
     searchWorker_->supersede(id);
-    showStatus(tr("Searching…"));
+    const bool instruction =
+        query.kind == SearchQuery::Kind::Text && !query.instruction.trimmed().isEmpty();
+    setSearchingUi(true, instruction);
+    showStatus(instruction ? tr("Searching with the instruction…") : tr("Searching…"));
     QMetaObject::invokeMethod(searchWorker_, "run", Qt::QueuedConnection, Q_ARG(quint64, id),
                               Q_ARG(abc::ui::SearchQuery, query));
+}
+
+void MainWindow::stopSearch() {
+    if (!searching_)
+        return;
+    searchWorker_->cancel(searchId_);
+    stopSearchButton_->setEnabled(false);
+    showStatus(tr("Stopping the search after the photo in hand…"));
+}
+
+void MainWindow::onSearchProgress(quint64 id, int done, int total) {
+    if (id != searchId_ || !searching_)
+        return;
+    searchProgress_->setRange(0, total);
+    searchProgress_->setValue(done);
+    if (stopSearchButton_->isEnabled()) {
+        showStatus(
+            tr("Embedding with the instruction: %1 / %2 photos (Esc stops)").arg(done).arg(total));
+    }
+    emit searchProgressShown(done, total);
+}
+
+void MainWindow::onSearchCancelled(quint64 id, int embedded) {
+    if (id != searchId_)
+        return;  // superseded: the newer search speaks for itself
+    revealAfterSearch_.clear();
+    setSearchingUi(false);
+    showStatus(embedded > 0 ? tr("Search stopped: %n photo(s) embedded with the instruction are "
+                                 "kept for the next search",
+                                 nullptr, embedded)
+                            : tr("Search stopped"));
+    emit searchStopped(id, embedded);
+}
+
+void MainWindow::setSearchingUi(bool searching, bool instruction) {
+    searching_ = searching;
+    const bool stoppable = searching && instruction;
+    searchProgress_->setVisible(stoppable);
+    stopSearchButton_->setVisible(stoppable);
+    stopSearchButton_->setEnabled(stoppable);
+    stopSearchShortcut_->setEnabled(stoppable);
+    if (stoppable)
+        searchProgress_->setRange(0, 0);  // busy until the first photo is embedded
 }
 
 void MainWindow::showInResults(const QString& path) {
@@ -614,6 +685,7 @@ void MainWindow::showInResults(const QString& path) {
 void MainWindow::onSearchFinished(quint64 id, const PhotoHits& hits, const SearchTiming& timing) {
     if (id != searchId_)
         return;  // an older search finished after a newer one was asked for
+    setSearchingUi(false);
     pendingTiming_ = timing;
     pendingCount_ = static_cast<int>(hits.size());
     filledAtNs_ = searchClock_.nsecsElapsed();

@@ -15,6 +15,7 @@ class QLineEdit;
 class QMenu;
 class QProgressBar;
 class QPushButton;
+class QShortcut;
 class QStackedWidget;
 class QStringListModel;
 class QTabWidget;
@@ -76,6 +77,11 @@ class MainWindow : public QMainWindow {
     QString statusText() const;
     const AppSettings& settings() const { return settings_; }
     bool isIndexing() const { return indexing_; }
+    // A search was asked for and has not answered, failed or stopped yet.
+    bool isSearching() const { return searching_; }
+    // The instruction search's progress bar and Stop button in the status bar.
+    QProgressBar* searchProgress() const { return searchProgress_; }
+    QPushButton* stopSearchButton() const { return stopSearchButton_; }
     bool isPaused() const { return paused_; }
     // The first-run page (asking where the model is) is shown instead of the library.
     bool isShowingFirstRun() const;
@@ -96,6 +102,9 @@ class MainWindow : public QMainWindow {
 
   public slots:
     void runSearch();
+    // Stops the running search (Esc, the Stop button): an instruction search ends after the
+    // photo in hand and keeps the photos it embedded for the next search.
+    void stopSearch();
     // Puts an instruction (from the history or the examples) in the field, ready to run.
     void chooseInstruction(const QString& instruction);
     void clearInstructionHistory();
@@ -118,6 +127,11 @@ class MainWindow : public QMainWindow {
     void sessionChanged();
     void resultsShown(quint64 searchId, int count);  // after the grid painted them
     void searchFailed(const QString& message);
+    // Instruction mode: `done` of `total` photos embedded, after the status bar showed it.
+    void searchProgressShown(int done, int total);
+    // The search the window waited for was stopped; `embedded` photos were embedded with the
+    // instruction (and kept) before it stopped.
+    void searchStopped(quint64 searchId, int embedded);
     void indexingFinished(bool cancelled);
     // Each progress report of an indexing run, after the status bar showed it.
     void indexProgressShown(const abc::IndexProgress& progress);
@@ -134,6 +148,9 @@ class MainWindow : public QMainWindow {
     void saveWindowState();
     void submit(SearchQuery query);
     void onSearchFinished(quint64 id, const PhotoHits& hits, const SearchTiming& timing);
+    void onSearchProgress(quint64 id, int done, int total);
+    void onSearchCancelled(quint64 id, int embedded);
+    void setSearchingUi(bool searching, bool instruction = false);
     void onResultsPainted();
     void onIndexProgress(const abc::IndexProgress& progress);
     void onIndexFinished(const abc::IndexSummary& summary);
@@ -172,6 +189,9 @@ class MainWindow : public QMainWindow {
     QProgressBar* progress_ = nullptr;
     QPushButton* pauseButton_ = nullptr;
     QPushButton* cancelButton_ = nullptr;
+    QProgressBar* searchProgress_ = nullptr;
+    QPushButton* stopSearchButton_ = nullptr;
+    QShortcut* stopSearchShortcut_ = nullptr;
 
     QThread searchThread_;
     SearchWorker* searchWorker_ = nullptr;
@@ -183,6 +203,7 @@ class MainWindow : public QMainWindow {
     int indexingImageTokens_ = 0;  // the budget the running indexer embeds with
 
     quint64 searchId_ = 0;
+    bool searching_ = false;
     std::optional<SearchQuery> lastQuery_;  // re-run when the filter changes
     QString revealAfterSearch_;             // the photo "show in results" asked for
     bool revealHidden_ = false;             // ... which the filter leaves out

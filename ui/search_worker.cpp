@@ -1,5 +1,6 @@
 #include "ui/search_worker.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <algorithm>
 #include <exception>
@@ -41,9 +42,40 @@ std::shared_ptr<EngineSession> SearchWorker::session() const {
     return session_;
 }
 
+void SearchWorker::retireBelow(quint64 floor) {
+    if (floor <= latest_)
+        return;
+    latest_ = floor;  // before the lock: run() reads it after taking the lock
+    std::lock_guard lock(mutex_);
+    if (running_ && runningId_ < floor)
+        running_->request_stop();
+}
+
 void SearchWorker::run(quint64 id, const SearchQuery& query) {
-    if (id < latest_)
-        return;  // the person already asked for something else
+    std::stop_source stop;
+    bool skipped = false;
+    {
+        std::lock_guard lock(mutex_);
+        skipped = id < latest_;
+        if (!skipped) {
+            runningId_ = id;
+            running_ = stop;
+        }
+    }
+    if (skipped) {
+        // The person already asked for something else, or stopped this one.
+        emit cancelled(id, 0);
+        return;
+    }
+    // Whatever way run() ends, a later supersede has nothing left to stop.
+    struct ClearRunning {
+        SearchWorker* worker;
+        ~ClearRunning() {
+            std::lock_guard lock(worker->mutex_);
+            worker->running_.reset();
+        }
+    } clearRunning{this};
+    std::size_t embedded = 0;
     const auto current = session();
     if (!current || !current->search) {
         emit failed(id, tr("No model is loaded yet"));
@@ -76,9 +108,17 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
                     request.query = query.text.toStdString();
                     request.instruction = query.instruction.trimmed().toStdString();
                     request.filter = restriction;
-                    request.topK = topK;
+                    // The re-ranked candidates are the results: asking for the grid's 1000
+                    // would embed 1000 photos (an hour on a CPU) instead of 100.
+                    request.topK = std::min(topK, request.instructionCandidates);
                     timer.start();
-                    results = search.search(request);
+                    results = search.search(
+                        request,
+                        [&](std::size_t done, std::size_t total) {
+                            embedded = done;
+                            emit progress(id, static_cast<int>(done), static_cast<int>(total));
+                        },
+                        stop.get_token());
                     timing.embedMs = elapsedMs(timer);  // dominated by instructed embeddings
                 }
                 break;
@@ -94,10 +134,22 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
                               ? search.searchSimilar(file->second, restriction, topK)
                               : search.searchByExample(query.path.toStdString(), restriction, topK);
                 timing.rankMs = elapsedMs(timer);
+                // A photo with several identical files is listed under its first path; the
+                // copy asked about ("show in results" from the duplicates) is the one shown,
+                // unless the folder filter hides that copy.
+                const QString folder = QDir::cleanPath(query.filter.folder) + QLatin1Char('/');
+                if (file && (query.filter.folder.isEmpty() || query.path.startsWith(folder))) {
+                    for (SearchResult& result : results) {
+                        if (result.photo == file->second)
+                            result.path = query.path.toStdString();
+                    }
+                }
                 break;
             }
         }
         emit finished(id, toHits(results), timing);
+    } catch (const Cancelled&) {
+        emit cancelled(id, static_cast<int>(embedded));
     } catch (const std::exception& error) {
         emit failed(id, QString::fromUtf8(error.what()));
     }

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stop_token>
 
 #include "ui/filter_options.h"
 #include "ui/photo_filter.h"
@@ -50,15 +52,22 @@ struct FolderState {
 using FolderStates = QList<FolderState>;
 
 // Runs searches on its own thread: the model call for the query and the ranking never touch
-// the GUI thread. Requests are numbered; one superseded before it starts is skipped. Also
-// reads what the sidebar and the filter bar show about the library, on the same thread.
+// the GUI thread. Requests are numbered; one superseded before it starts is skipped, and one
+// superseded while it runs is stopped: an instruction search (minutes of model time on a CPU)
+// ends after the photo in hand, keeping the instructed vectors it computed, so the newer
+// request queued behind it starts within one forward. Also reads what the sidebar and the
+// filter bar show about the library, on the same thread.
 class SearchWorker : public QObject {
     Q_OBJECT
 
   public:
     void setSession(std::shared_ptr<EngineSession> session);
-    // Called on the GUI thread before queueing `id`, so older queued requests can be skipped.
-    void supersede(quint64 id) { latest_ = id; }
+    // Called on the GUI thread before queueing `id`: older queued requests are skipped and the
+    // running one, if older, is asked to stop.
+    void supersede(quint64 id) { retireBelow(id); }
+    // Stops request `id` and all older ones (Esc, the Stop button, closing the window): each
+    // ends with `cancelled`, or `finished` if it was done already. GUI thread.
+    void cancel(quint64 id) { retireBelow(id + 1); }
 
   public slots:
     void run(quint64 id, const abc::ui::SearchQuery& query);
@@ -68,15 +77,26 @@ class SearchWorker : public QObject {
   signals:
     void finished(quint64 id, const abc::ui::PhotoHits& hits, const abc::ui::SearchTiming& timing);
     void failed(quint64 id, const QString& message);
+    // Instruction mode: `done` of `total` candidates embedded with the instruction (those
+    // already cached are not counted); after each photo.
+    void progress(quint64 id, int done, int total);
+    // The search was stopped (superseded or cancelled) before it finished, or skipped before
+    // it started; `embedded` photos were embedded with the instruction and kept for the next
+    // search.
+    void cancelled(quint64 id, int embedded);
     void folderStatesReady(const abc::ui::FolderStates& states);
     void filterOptionsReady(const abc::ui::FilterOptions& options);
 
   private:
     std::shared_ptr<EngineSession> session() const;
+    void retireBelow(quint64 floor);
 
     mutable std::mutex mutex_;
     std::shared_ptr<EngineSession> session_;
-    std::atomic<quint64> latest_{0};
+    std::atomic<quint64> latest_{0};  // requests below it are skipped or stopped
+    // The running search's; guarded by mutex_ so a supersede never misses one just starting.
+    quint64 runningId_ = 0;
+    std::optional<std::stop_source> running_;
 };
 
 }  // namespace abc::ui
