@@ -79,15 +79,19 @@ QVariant DuplicatesModel::data(const QModelIndex& index, int role) const {
     const DuplicatePairRow& pair = pairs_[index.row()];
     if (role == SimilarityRole)
         return pair.similarity;
+    if (role == IdenticalRole)
+        return pair.identical;
     if (index.column() == Similarity) {
         switch (role) {
             case Qt::DisplayRole:
-                return QString::number(pair.similarity, 'f', 4);
+                return pair.identical ? tr("identical copy")
+                                      : QString::number(pair.similarity, 'f', 4);
             case Qt::TextAlignmentRole:
                 return QVariant::fromValue(Qt::Alignment(Qt::AlignCenter));
             case Qt::ToolTipRole:
             case Qt::AccessibleTextRole:
-                return tr("similarity %1").arg(pair.similarity, 0, 'f', 4);
+                return pair.identical ? tr("identical copy: the same file content under two paths")
+                                      : tr("similarity %1").arg(pair.similarity, 0, 'f', 4);
             default:
                 return {};
         }

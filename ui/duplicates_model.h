@@ -12,16 +12,19 @@ namespace abc::ui {
 
 class ThumbnailProvider;
 
-// Two photos whose vectors are nearly the same (a copy re-encoded, resized, lightly edited).
+// Two photos whose vectors are nearly the same (a copy re-encoded, resized, lightly edited), or
+// two files with the same bytes (`identical`: one photo of the library under two paths).
 struct DuplicatePairRow {
     QString first;
     QString second;
-    float similarity = 0.0f;  // cosine of their vectors
+    float similarity = 0.0f;  // cosine of their vectors; 1 for an identical copy
+    bool identical = false;
 };
 using DuplicatePairRows = QList<DuplicatePairRow>;
 
-// The near-duplicate pairs as a table: the first photo, the second, their similarity. Photo
-// cells carry a square thumbnail (from the provider, off the GUI thread) and the path.
+// The near-duplicate pairs as a table: the first photo, the second, their similarity ("identical
+// copy" for files with the same bytes). Photo cells carry a square thumbnail (from the
+// provider, off the GUI thread) and the path.
 class DuplicatesModel : public QAbstractTableModel {
     Q_OBJECT
 
@@ -30,6 +33,7 @@ class DuplicatesModel : public QAbstractTableModel {
     enum Role {
         PathRole = Qt::UserRole + 1,  // the photo of a photo cell
         SimilarityRole,               // on every cell of a row
+        IdenticalRole,                // on every cell of a row: the same file content
     };
 
     // `thumbnails` may be null (no pictures); `iconEdge` is the side of the square icons.

@@ -7,6 +7,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QHideEvent>
 #include <QLabel>
 #include <QMenu>
 #include <QPushButton>
@@ -19,6 +20,8 @@
 #include <cmath>
 #include <exception>
 
+#include "core/io/error.h"
+#include "core/library/library_store.h"
 #include "core/library/photo_search.h"
 #include "ui/engine_session.h"
 #include "ui/thumbnail_provider.h"
@@ -159,7 +162,11 @@ DuplicatesView::DuplicatesView(QWidget* parent) : QDialog(parent) {
     resize(960, 620);
 }
 
-DuplicatesView::~DuplicatesView() = default;
+DuplicatesView::~DuplicatesView() {
+    // The scan only holds the session, not the view; stopping it spares the thread pool (which
+    // the application waits for when it quits) minutes of a quadratic scan.
+    scan_.request_stop();
+}
 
 void DuplicatesView::setSession(std::shared_ptr<EngineSession> session) {
     session_ = std::move(session);
@@ -202,6 +209,13 @@ void DuplicatesView::showEvent(QShowEvent* event) {
     requestPairs();
 }
 
+void DuplicatesView::hideEvent(QHideEvent* event) {
+    QDialog::hideEvent(event);
+    // Closed, not minimised: nobody waits for the pairs; shown again, it computes again.
+    if (!event->spontaneous() && watcher_.isRunning())
+        scan_.request_stop();
+}
+
 void DuplicatesView::requestPairs() {
     thresholdSettle_.stop();
     if (!session_ || !session_->search) {
@@ -218,6 +232,8 @@ void DuplicatesView::requestPairs() {
     }
     if (watcher_.isRunning()) {
         pending_ = true;
+        if (scanGeneration_ != generation_ || wanted < scanFloor_)
+            scan_.request_stop();  // its pairs would not answer: start again sooner
         return;
     }
     start(wanted);
@@ -225,29 +241,52 @@ void DuplicatesView::requestPairs() {
 
 void DuplicatesView::start(float floor) {
     summary_->setText(tr("Comparing the library's photos…"));
-    watcher_.setFuture(
-        QtConcurrent::run([session = session_, floor, generation = generation_]() -> Outcome {
-            Outcome out;
-            out.generation = generation;
-            out.floor = floor;
-            try {
-                for (const auto& pair : session->search->nearDuplicates(floor, kMaxPairs)) {
+    scan_ = std::stop_source();
+    scanGeneration_ = generation_;
+    scanFloor_ = floor;
+    watcher_.setFuture(QtConcurrent::run([session = session_, floor, generation = generation_,
+                                          stop = scan_.get_token()]() -> Outcome {
+        Outcome out;
+        out.generation = generation;
+        out.floor = floor;
+        try {
+            // As `abc-photos-cli duplicates`: the same bytes under several paths are one photo
+            // with several files, so the vectors never pair them; listed first, as similarity 1.
+            for (const PhotoRecord& photo : session->store->allPhotos()) {
+                for (std::size_t i = 1; i < photo.files.size() && out.pairs.size() < kMaxPairs;
+                     ++i) {
+                    out.pairs.append({QString::fromStdString(photo.files[0].path),
+                                      QString::fromStdString(photo.files[i].path), 1.0f, true});
+                }
+            }
+            const auto room = static_cast<std::size_t>(kMaxPairs - out.pairs.size());
+            if (room > 0) {
+                for (const auto& pair : session->search->nearDuplicates(floor, room, stop)) {
                     if (pair.first.path.empty() || pair.second.path.empty())
                         continue;
                     out.pairs.append({QString::fromStdString(pair.first.path),
                                       QString::fromStdString(pair.second.path), pair.similarity});
                 }
-            } catch (const std::exception& error) {
-                out.error = QString::fromUtf8(error.what());
             }
-            return out;
-        }));
+        } catch (const Cancelled&) {
+            out.stopped = true;
+        } catch (const std::exception& error) {
+            out.error = QString::fromUtf8(error.what());
+        }
+        return out;
+    }));
 }
 
 void DuplicatesView::onComputed() {
-    computed_ = watcher_.result();
+    const Outcome outcome = watcher_.result();
     pending_ = false;
-    requestPairs();  // shows them, or computes again if the library or threshold moved on
+    if (outcome.stopped) {
+        emit scanStopped();
+    } else {
+        computed_ = outcome;
+    }
+    if (isVisible())
+        requestPairs();  // shows them, or computes again if the library or threshold moved on
 }
 
 void DuplicatesView::showPairs() {
@@ -260,10 +299,12 @@ void DuplicatesView::showPairs() {
     }
     const auto wanted = static_cast<float>(threshold());
     DuplicatePairRows rows;
+    int identical = 0;
     for (const DuplicatePairRow& pair : computed_.pairs) {
-        if (pair.similarity < wanted)
-            break;  // most similar first
+        if (!pair.identical && pair.similarity < wanted)
+            break;  // identical copies, then the most similar first
         rows.append(pair);
+        identical += pair.identical ? 1 : 0;
     }
     model_->setPairs(rows);
     const QString level = QString::number(wanted, 'f', 3);
@@ -273,6 +314,9 @@ void DuplicatesView::showPairs() {
         QString text = tr("%n pair(s) with a similarity of %1 or more.", nullptr,
                           static_cast<int>(rows.size()))
                            .arg(level);
+        if (identical > 0)
+            text += tr(" %n of them are identical copies (the same file under two paths).", nullptr,
+                       identical);
         if (rows.size() == computed_.pairs.size() && rows.size() >= kMaxPairs)
             text += tr(" Only the %1 most similar are listed; raise the threshold to see fewer.")
                         .arg(kMaxPairs);

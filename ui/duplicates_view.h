@@ -5,6 +5,7 @@
 #include <QTimer>
 #include <functional>
 #include <memory>
+#include <stop_token>
 
 #include "ui/duplicates_model.h"
 #include "ui/file_manager_reveal.h"
@@ -21,13 +22,17 @@ namespace abc::ui {
 struct EngineSession;
 class ThumbnailProvider;
 
-// Near-duplicate photos of the library: every pair whose vectors' cosine reaches a threshold,
-// most similar first, each photo with its thumbnail and path, and for each photo "open",
-// "show in folder" and "show in results". It only ever reads files; nothing is deleted.
+// Near-duplicate photos of the library: files with the same bytes first ("identical copy": one
+// photo under several paths, which its vectors cannot pair with itself), then every pair whose
+// vectors' cosine reaches a threshold, most similar first, each photo with its thumbnail and
+// path, and for each photo "open", "show in folder" and "show in results". It only ever reads
+// files; nothing is deleted.
 //
 // The pairs are computed off the GUI thread. A computation at threshold t also answers every
 // higher threshold (the pairs are sorted, so those are a prefix of them), so raising the
-// threshold filters at once and only lowering it below t computes again.
+// threshold filters at once and only lowering it below t computes again. A scan that can no
+// longer answer (the threshold went below its own, the library changed) or that nobody looks
+// at any more (the view closed) is stopped between two blocks of rows.
 class DuplicatesView : public QDialog {
     Q_OBJECT
 
@@ -45,6 +50,8 @@ class DuplicatesView : public QDialog {
     QTableView* table() const { return table_; }
     QString summaryText() const;
     bool isComputing() const { return watcher_.isRunning(); }
+    // The threshold the running (or last) scan computes for.
+    float scanThreshold() const { return scanFloor_; }
 
     // How files are opened and shown in the file manager; tests replace them.
     using OpenFile = std::function<void(const QUrl& file)>;
@@ -61,9 +68,12 @@ class DuplicatesView : public QDialog {
     void showInResultsRequested(const QString& path);
     // The table now holds `count` pairs for the current threshold.
     void pairsShown(int count);
+    // A scan was stopped before it finished (closed view, lower threshold, new library).
+    void scanStopped();
 
   protected:
     void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
   private:
     struct Outcome {
@@ -71,6 +81,7 @@ class DuplicatesView : public QDialog {
         float floor = 0.0f;
         DuplicatePairRows pairs;
         QString error;
+        bool stopped = false;
     };
     void requestPairs();
     void start(float floor);
@@ -97,6 +108,9 @@ class DuplicatesView : public QDialog {
 
     QTimer thresholdSettle_;
     QFutureWatcher<Outcome> watcher_;
+    std::stop_source scan_;  // the running scan's
+    quint64 scanGeneration_ = 0;
+    float scanFloor_ = 0.0f;
     quint64 generation_ = 1;  // bumped when the library may have changed
     bool pending_ = false;    // another request arrived while computing
     Outcome computed_;        // generation 0: nothing yet
