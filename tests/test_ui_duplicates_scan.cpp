@@ -1,7 +1,8 @@
 // The near-duplicates view on real SQLite libraries with the stand-in model: byte-identical
 // copies (one photo with several files) are listed first as "identical copy", whatever the
-// threshold, then the near pairs; a scan is stopped when the view closes or when the threshold
-// goes below what the scan computes, and the view then computes what it shows again.
+// threshold, then the near pairs, and "show in results" on a copy selects that copy; a scan is
+// stopped when the view closes or when the threshold goes below what the scan computes, and the
+// view then computes what it shows again.
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDir>
@@ -21,12 +22,16 @@
 #include "ui/duplicates_model.h"
 #include "ui/duplicates_view.h"
 #include "ui/engine_session.h"
+#include "ui/main_window.h"
+#include "ui/results_model.h"
+#include "ui/results_view.h"
 #include "ui_photo_library.h"
 
 using abc::ui::DuplicatePairRow;
 using abc::ui::DuplicatesModel;
 using abc::ui::DuplicatesView;
 using abc::ui::EngineSession;
+using abc::ui::MainWindow;
 
 namespace {
 
@@ -167,6 +172,29 @@ class TestUiDuplicatesScan : public QObject {
         QVERIFY(view.model()->pair(0).identical && view.model()->pair(1).identical);
         QVERIFY2(view.summaryText().startsWith(QStringLiteral("2 pair")),
                  qPrintable(view.summaryText()));
+
+        // "Show in results" on a copy selects that copy, not the photo's first path.
+        MainWindow window;
+        window.setSession(library.session);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy results(&window, &MainWindow::resultsShown);
+        const QString copy = rows[1].second;
+        QVERIFY(copy != first);
+        window.showInResults(copy);
+        QVERIFY(results.wait(kWaitMs));
+        QCOMPARE(window.resultsView()->currentIndex().data(abc::ui::ResultsModel::PathRole),
+                 QVariant(copy));
+        QCOMPARE(window.resultsModel()->hit(0).path, copy);
+        QVERIFY2(!window.statusText().contains(QStringLiteral("hidden")),
+                 qPrintable(window.statusText()));
+        int listed = 0;  // one tile per photo: the copy stands for it
+        for (int row = 0; row < window.resultsModel()->rowCount(); ++row) {
+            const QString path = window.resultsModel()->hit(row).path;
+            listed +=
+                path == copy || path == first || copies.contains(path) || path == library.paths[1];
+        }
+        QCOMPARE(listed, 1);
     }
 
     void closingTheViewStopsTheScan() {
