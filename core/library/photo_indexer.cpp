@@ -396,7 +396,13 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
     // commits what is pending too.
     forEachOrdered<HashedFile>(toRead.size(), hashThreads,
                                4 * static_cast<std::size_t>(hashThreads), hashOne, recordOne, [&] {
-                                   commitIfPaused();
+                                   // On a worker thread, where an exception would end the
+                                   // process: a failed commit (busy, disk full) leaves the
+                                   // records pending, and the writer's commit below reports it.
+                                   try {
+                                       commitIfPaused();
+                                   } catch (const std::exception&) {
+                                   }
                                    return waitWhilePaused();
                                });
     records.commit();

@@ -169,7 +169,14 @@ struct PhotoSearch::Impl {
                 buildWanted = false;
                 runBuild(lock, stop);
             } else {
-                addPendingChunk();
+                // An exception must not leave this thread (std::terminate): a failed addition
+                // (memory, FAISS) drops the index, and searches scan exactly again.
+                try {
+                    addPendingChunk();
+                } catch (const std::exception& error) {
+                    buildError = std::string("adding rows: ") + error.what();
+                    dropIndex();
+                }
             }
             changed.notify_all();
             // Let waiting searches in between two chunks.
@@ -197,8 +204,10 @@ struct PhotoSearch::Impl {
             if (!lock.owns_lock()) {
                 lock.lock();
             }
-            // Not retried: searches stay exact and the status says why.
+            // Not retried: searches are exact and the status says why. A failed rebuild
+            // drops the old index too, which would otherwise answer with ever more stale rows.
             buildError = error.what();
+            dropIndex();
         }
         building = false;
         touchedDuringBuild.clear();
@@ -369,7 +378,6 @@ struct PhotoSearch::Impl {
         if (seenVersion && *seenVersion == version) {
             return;
         }
-        seenVersion = version;
         if (!model) {
             model = store.findModel(embedder.fingerprint());
             if (!model) {
@@ -402,6 +410,9 @@ struct PhotoSearch::Impl {
             const auto found = photos.find(id);
             return found != photos.end() && !found->second.files.empty();
         });
+        // Only once everything above succeeded: a load that throws midway is redone by the
+        // next search instead of leaving removals or paths behind until the next write.
+        seenVersion = version;
         scheduleIndexWork();
     }
 
