@@ -1,56 +1,27 @@
 #include "core/library/near_duplicates.h"
 
 #include <algorithm>
-#include <queue>
 #include <tuple>
 
 #include "core/io/error.h"
 #include "core/library/dot_kernels.h"
+#include "core/library/vector_math.h"
 
 namespace abc {
 
 namespace {
 
-bool morePromising(const DuplicatePair& a, const DuplicatePair& b) {
-    return a.similarity != b.similarity ? a.similarity > b.similarity
-                                        : std::tie(a.first, a.second) < std::tie(b.first, b.second);
-}
-
-// The best `capacity` pairs seen; the worst of them on top, so a better pair replaces it.
-class BestPairs {
-  public:
-    explicit BestPairs(std::size_t capacity) : capacity_(capacity) {}
-    bool full() const { return heap_.size() >= capacity_; }
-    void push(const DuplicatePair& pair) {
-        if (heap_.size() < capacity_) {
-            heap_.push(pair);
-        } else if (morePromising(pair, heap_.top())) {
-            heap_.pop();
-            heap_.push(pair);
-        }
+// Most similar first; ties broken by the ids for stable output.
+struct MoreSimilar {
+    bool operator()(const DuplicatePair& a, const DuplicatePair& b) const {
+        return a.similarity != b.similarity
+                   ? a.similarity > b.similarity
+                   : std::tie(a.first, a.second) < std::tie(b.first, b.second);
     }
-    // Once full, a pair below the worst one held cannot get in.
-    float floor() const { return heap_.top().similarity; }
-    std::vector<DuplicatePair> take() {
-        std::vector<DuplicatePair> out;
-        out.reserve(heap_.size());
-        while (!heap_.empty()) {
-            out.push_back(heap_.top());
-            heap_.pop();
-        }
-        std::reverse(out.begin(), out.end());
-        return out;
-    }
-
-  private:
-    struct Worse {
-        bool operator()(const DuplicatePair& a, const DuplicatePair& b) const {
-            return morePromising(a, b);
-        }
-    };
-    std::size_t capacity_;
-    std::priority_queue<DuplicatePair, std::vector<DuplicatePair>, Worse> heap_;
 };
+
+// The best `maxPairs` pairs seen.
+using BestPairs = BestK<DuplicatePair, MoreSimilar>;
 
 // 512 rows of 3584 floats are 7 MB: two blocks and their 1 MB of dot products stay small,
 // and one block pair is ~1 GFLOP, so a stop request is seen within a fraction of a second.
@@ -106,14 +77,14 @@ std::vector<DuplicatePair> findNearDuplicates(std::span<const PhotoId> ids, int 
             pairwiseDots(a.values.data(), a.ids.size(), other.values.data(), other.ids.size(),
                          length, dots.data());
             // Once the best list is full, a pair must beat its worst, not just the threshold.
-            float floor = best.full() ? std::max(threshold, best.floor()) : threshold;
+            float floor = best.full() ? std::max(threshold, best.worst().similarity) : threshold;
             for (std::size_t i = 0; i < a.ids.size(); ++i) {
                 const float* row = dots.data() + i * other.ids.size();
                 for (std::size_t j = same ? i + 1 : 0; j < other.ids.size(); ++j) {
                     if (row[j] >= floor) {
                         best.push({a.ids[i], other.ids[j], row[j]});
                         if (best.full()) {
-                            floor = std::max(threshold, best.floor());
+                            floor = std::max(threshold, best.worst().similarity);
                         }
                     }
                 }

@@ -35,21 +35,26 @@ inline void normalize(std::vector<float>& v) {
     }
 }
 
-// Keeps the k best scores seen; ties broken by the smaller photo id for stable output.
-class TopKHeap {
+// Keeps the k best items seen under `Better` (a strict order: better(a, b) when a ranks
+// before b); the worst kept item sits on top, so a better one replaces it in O(log k).
+template <typename T, typename Better>
+class BestK {
   public:
-    explicit TopKHeap(std::size_t k) : k_(k) {}
-    void push(const ScoredPhoto& scored) {
+    explicit BestK(std::size_t k) : k_(k) {}
+    void push(const T& item) {
         if (heap_.size() < k_) {
-            heap_.push(scored);
-        } else if (k_ > 0 && better(scored, heap_.top())) {
+            heap_.push(item);
+        } else if (k_ > 0 && Better{}(item, heap_.top())) {
             heap_.pop();
-            heap_.push(scored);
+            heap_.push(item);
         }
     }
+    bool full() const { return heap_.size() >= k_; }
+    // The worst item kept; only when not empty. Once full(), nothing worse can get in.
+    const T& worst() const { return heap_.top(); }
     // Best first.
-    std::vector<ScoredPhoto> take() {
-        std::vector<ScoredPhoto> out;
+    std::vector<T> take() {
+        std::vector<T> out;
         out.reserve(heap_.size());
         while (!heap_.empty()) {
             out.push_back(heap_.top());
@@ -58,16 +63,20 @@ class TopKHeap {
         std::reverse(out.begin(), out.end());
         return out;
     }
-    static bool better(const ScoredPhoto& a, const ScoredPhoto& b) {
-        return a.score != b.score ? a.score > b.score : a.photo < b.photo;
-    }
 
   private:
-    struct Worse {
-        bool operator()(const ScoredPhoto& a, const ScoredPhoto& b) const { return better(a, b); }
-    };
     std::size_t k_;
-    std::priority_queue<ScoredPhoto, std::vector<ScoredPhoto>, Worse> heap_;
+    std::priority_queue<T, std::vector<T>, Better> heap_;
 };
+
+// Higher score first; ties broken by the smaller photo id for stable output.
+struct HigherScore {
+    bool operator()(const ScoredPhoto& a, const ScoredPhoto& b) const {
+        return a.score != b.score ? a.score > b.score : a.photo < b.photo;
+    }
+};
+
+// Keeps the k best scores seen.
+using TopKHeap = BestK<ScoredPhoto, HigherScore>;
 
 }  // namespace abc
