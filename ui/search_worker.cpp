@@ -10,6 +10,7 @@
 #include "core/library/combined_query.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
+#include "core/library/photo_scanner.h"
 #include "core/library/photo_search.h"
 #include "ui/engine_session.h"
 
@@ -177,15 +178,13 @@ void SearchWorker::refreshFolderStates() {
                         ++state.indexed;
                 }
             }
-            const std::string prefix = folder.ends_with('/') ? folder : folder + '/';
+            // failures() comes ordered by path, and so does each folder's share of it.
             for (const IndexFailure& failure : failures) {
-                if (failure.path.starts_with(prefix)) {
+                if (isUnderFolder(failure.path, folder)) {
                     state.failures.append({QString::fromStdString(failure.path),
                                            QString::fromStdString(failure.reason)});
                 }
             }
-            std::sort(state.failures.begin(), state.failures.end(),
-                      [](const FileFailure& a, const FileFailure& b) { return a.path < b.path; });
             state.failed = static_cast<int>(state.failures.size());
             states.append(state);
         }
