@@ -22,6 +22,7 @@
 
 #include "core/io/error.h"
 #include "core/library/library_store.h"
+#include "core/library/near_duplicates.h"
 #include "core/library/photo_search.h"
 #include "ui/engine_session.h"
 #include "ui/thumbnail_provider.h"
@@ -252,12 +253,10 @@ void DuplicatesView::start(float floor) {
         try {
             // As `abc-photos-cli duplicates`: the same bytes under several paths are one photo
             // with several files, so the vectors never pair them; listed first, as similarity 1.
-            for (const PhotoRecord& photo : session->store->allPhotos()) {
-                for (std::size_t i = 1; i < photo.files.size() && out.pairs.size() < kMaxPairs;
-                     ++i) {
-                    out.pairs.append({QString::fromStdString(photo.files[0].path),
-                                      QString::fromStdString(photo.files[i].path), 1.0f, true});
-                }
+            for (const IdenticalCopy& copy : identicalCopies(session->store->allPhotos(),
+                                                             static_cast<std::size_t>(kMaxPairs))) {
+                out.pairs.append({QString::fromStdString(copy.original),
+                                  QString::fromStdString(copy.copy), 1.0f, true});
             }
             const auto room = static_cast<std::size_t>(kMaxPairs - out.pairs.size());
             if (room > 0) {

@@ -10,6 +10,7 @@
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
 #include "core/library/library_store.h"
+#include "core/library/near_duplicates.h"
 #include "core/library/photo_search.h"
 
 namespace abc::cli {
@@ -51,10 +52,8 @@ void registerDuplicates(CLI::App& app, int& exitCode) {
         // Byte-identical copies are one photo with several paths, so the vectors never pair
         // them: they are listed first, from the files table, as similarity 1.
         std::vector<ListedPair> pairs;
-        for (const auto& photo : store.allPhotos()) {
-            for (std::size_t i = 1; i < photo.files.size() && pairs.size() < command->max; ++i) {
-                pairs.push_back({photo.files[0].path, photo.files[i].path, 1.0f, true});
-            }
+        for (auto& copy : identicalCopies(store.allPhotos(), command->max)) {
+            pairs.push_back({std::move(copy.original), std::move(copy.copy), 1.0f, true});
         }
         if (pairs.size() < command->max) {
             // Only the fingerprint is needed, but it comes from the loaded model's settings.

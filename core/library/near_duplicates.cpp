@@ -114,4 +114,15 @@ std::vector<DuplicatePair> findNearDuplicates(const EmbeddingMatrix& matrix, flo
     return findNearDuplicates(matrix, threshold, maxPairs, std::stop_token{});
 }
 
+std::vector<IdenticalCopy> identicalCopies(const std::vector<PhotoRecord>& photos,
+                                           std::size_t maxPairs) {
+    std::vector<IdenticalCopy> copies;
+    for (const PhotoRecord& photo : photos) {
+        for (std::size_t i = 1; i < photo.files.size() && copies.size() < maxPairs; ++i) {
+            copies.push_back({photo.files[0].path, photo.files[i].path});
+        }
+    }
+    return copies;
+}
+
 }  // namespace abc

@@ -4,9 +4,11 @@
 #include <functional>
 #include <span>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "core/library/embedding_matrix.h"
+#include "core/library/photo_record.h"
 
 namespace abc {
 
@@ -34,5 +36,15 @@ using DuplicateRowSource = std::function<void(
 std::vector<DuplicatePair> findNearDuplicates(std::span<const PhotoId> ids, int dimension,
                                               const DuplicateRowSource& rows, float threshold,
                                               std::size_t maxPairs, std::stop_token stop = {});
+
+// Byte-identical copies: the store keeps one photo per content, with several files, so the
+// vectors never pair a copy with its original. Each extra path paired with the photo's first
+// one, in the order of `photos`; at most `maxPairs`.
+struct IdenticalCopy {
+    std::string original;
+    std::string copy;
+};
+std::vector<IdenticalCopy> identicalCopies(const std::vector<PhotoRecord>& photos,
+                                           std::size_t maxPairs);
 
 }  // namespace abc
