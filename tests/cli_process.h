@@ -25,4 +25,17 @@ inline CliResult runCli(const QStringList& args, int timeoutMs = 120000) {
             process.readAllStandardOutput(), process.readAllStandardError()};
 }
 
+// The model options that point a command at the tiny reference checkpoint, on one thread.
+inline QStringList tinyModelArgs() {
+    const QString tiny = QStringLiteral(ABC_REFERENCE_DIR "/tiny-abc");
+    return {"--base",
+            tiny + "/Qwen2-VL",
+            "--pretrain-adapter",
+            tiny + "/ABC-Pretrain",
+            "--instruct-adapter",
+            tiny + "/ABC-Instruct",
+            "--threads",
+            "1"};
+}
+
 }  // namespace abc::test

@@ -25,14 +25,7 @@ namespace {
 const QString kTiny = QStringLiteral(ABC_REFERENCE_DIR "/tiny-abc");
 
 QStringList modelArgs() {
-    return {"--base",
-            kTiny + "/Qwen2-VL",
-            "--pretrain-adapter",
-            kTiny + "/ABC-Pretrain",
-            "--instruct-adapter",
-            kTiny + "/ABC-Instruct",
-            "--threads",
-            "1"};
+    return test::tinyModelArgs();
 }
 
 struct Run {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_process.h"
 #include "core/image/decode.h"
 #include "core/image/probe.h"
 #include "core/io/error.h"
@@ -172,9 +173,8 @@ class TestImageGif : public QObject {
         QProcess process;
         process.setProcessChannelMode(QProcess::MergedChannels);
         process.start(QStringLiteral(ABC_CLI_PATH),
-                      {"index", "--db", dir.filePath("lib.sqlite3"), "--base", kTiny + "/Qwen2-VL",
-                       "--pretrain-adapter", kTiny + "/ABC-Pretrain", "--instruct-adapter",
-                       kTiny + "/ABC-Instruct", "--threads", "1", root});
+                      QStringList{"index", "--db", dir.filePath("lib.sqlite3")} +
+                          abc::test::tinyModelArgs() + QStringList{root});
         QVERIFY(process.waitForFinished(120000));
         const QString out = QString::fromUtf8(process.readAll());
         QVERIFY2(process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0,

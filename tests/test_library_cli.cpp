@@ -19,6 +19,7 @@
 #include <map>
 #include <thread>
 
+#include "cli_process.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_indexer.h"
 #include "test_library_fakes.h"
@@ -30,14 +31,7 @@ namespace {
 const QString kTiny = QStringLiteral(ABC_REFERENCE_DIR "/tiny-abc");
 
 QStringList modelArgs() {
-    return {"--base",
-            kTiny + "/Qwen2-VL",
-            "--pretrain-adapter",
-            kTiny + "/ABC-Pretrain",
-            "--instruct-adapter",
-            kTiny + "/ABC-Instruct",
-            "--threads",
-            "1"};
+    return test::tinyModelArgs();
 }
 
 struct Result {
