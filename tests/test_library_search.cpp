@@ -86,7 +86,17 @@ class TestLibrarySearch : public QObject {
         QVERIFY_THROWS_EXCEPTION(Error, parseCombinedQuery("cat + "));
         QVERIFY_THROWS_EXCEPTION(Error, parseCombinedQuery("cat + + dog"));
         QVERIFY_THROWS_EXCEPTION(Error, parseCombinedQuery("1.2.3:cat"));
-        QVERIFY_THROWS_EXCEPTION(Error, parseCombinedQuery("\"open quote"));
+        // A quote without its pair is literal text (12" records), never a syntax error.
+        terms = parseCombinedQuery("a 12\" vinyl record");
+        QCOMPARE(terms.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(terms[0].text), QStringLiteral("a 12\" vinyl record"));
+        terms = parseCombinedQuery("\"open quote - dog");
+        QCOMPARE(terms.size(), std::size_t{2});
+        QCOMPARE(QString::fromStdString(terms[0].text), QStringLiteral("\"open quote"));
+        QCOMPARE(terms[1].weight, -1.0);
+        terms = parseCombinedQuery("12\" and 7\" singles");  // paired, but not around a term
+        QCOMPARE(terms.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(terms[0].text), QStringLiteral("12\" and 7\" singles"));
     }
 
     void topKMatchesBruteForce() {

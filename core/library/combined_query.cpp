@@ -55,10 +55,10 @@ QueryTerm parseTerm(const std::string& raw, double sign, const std::string& quer
         term.kind = QueryTerm::Kind::Image;
         text = trim(text.substr(6));
     }
+    // Only a term quoted as a whole loses its quotes; a quote inside a term (12" vinyl,
+    // 5'10") is part of the words people search for.
     if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
         text = text.substr(1, text.size() - 2);
-    } else if (text.find('"') != std::string::npos) {
-        throw Error("query", "unbalanced quote in \"" + query + "\"");
     }
     if (trim(text).empty()) {
         throw Error("query", "empty term in \"" + query + "\"");
@@ -74,7 +74,6 @@ std::vector<QueryTerm> parseCombinedQuery(const std::string& query) {
     std::string current;
     double sign = 1.0;
     bool inQuote = false;
-    bool sawOperator = false;
     const std::string text = trim(query);
     if (text.empty()) {
         throw Error("query", "the query is empty");
@@ -84,11 +83,11 @@ std::vector<QueryTerm> parseCombinedQuery(const std::string& query) {
     if ((text[0] == '-' || text[0] == '+') && text.size() > 1 && isSpace(text[1])) {
         sign = text[0] == '-' ? -1.0 : 1.0;
         i = 2;
-        sawOperator = true;
     }
     for (; i < text.size(); ++i) {
         const char c = text[i];
-        if (c == '"') {
+        // A quote opens a literal span only when a closing quote follows; a lone one is text.
+        if (c == '"' && (inQuote || text.find('"', i + 1) != std::string::npos)) {
             inQuote = !inQuote;
             current += c;
             continue;
@@ -100,16 +99,11 @@ std::vector<QueryTerm> parseCombinedQuery(const std::string& query) {
             terms.push_back(parseTerm(current, sign, query));
             current.clear();
             sign = c == '-' ? -1.0 : 1.0;
-            sawOperator = true;
             continue;
         }
         current += c;
     }
-    if (inQuote) {
-        throw Error("query", "unbalanced quote in \"" + query + "\"");
-    }
     terms.push_back(parseTerm(current, sign, query));
-    (void)sawOperator;
     return terms;
 }
 

@@ -17,6 +17,7 @@ struct QueryTerm {
 //   beach + sunset - people     three texts, weights +1, +1, -1
 //   2:cat + 0.5:dog             explicit weights
 //   "red car" + beach           quotes keep '+' / '-' / ':' literal
+//   a 12" vinyl record          a quote without its pair is part of the text
 //   image:/photos/a.jpg - dog   an example image (quote the path if it has spaces)
 // '+' and '-' are operators only when surrounded by spaces (or leading), so "t-shirt" and
 // "black-and-white" stay one word; a plain sentence is one text term with weight 1.
