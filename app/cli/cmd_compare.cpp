@@ -47,7 +47,7 @@ void registerCompare(CLI::App& app, int& exitCode) {
         "compare", "Similarity of one image under instructions x candidate texts (a matrix)");
     auto command = std::make_shared<CompareCommand>();
     addModelOptions(*cmd, command->model);
-    cmd->add_option("--image", command->image, "The image file")->required();
+    cmd->add_option("--image", command->image, "The image file")->type_name("FILE")->required();
     cmd->add_option("--instruction", command->instructions,
                     "An instruction (repeatable; \"\" = the image alone)")
         ->required();

@@ -48,7 +48,7 @@ void registerDuplicates(CLI::App& app, int& exitCode) {
     cmd->add_flag("--json", command->json,
                   "JSON list of {\"first\", \"second\", \"similarity\", \"identical\"}");
     cmd->callback([command, &exitCode]() {
-        LibraryStore store(databasePath(command->database));
+        LibraryStore store(existingLibraryPath(command->database));
         // Byte-identical copies are one photo with several paths, so the vectors never pair
         // them: they are listed first, from the files table, as similarity 1.
         std::vector<ListedPair> pairs;
@@ -78,8 +78,11 @@ void registerDuplicates(CLI::App& app, int& exitCode) {
             std::cout << out.dump(2) << "\n";
         } else {
             for (const auto& pair : pairs) {
-                std::printf("%.4f  %s  %s\n", pair.similarity, pair.first.c_str(),
-                            pair.second.c_str());
+                std::printf("%.4f  %s  %s%s\n", pair.similarity, pair.first.c_str(),
+                            pair.second.c_str(), pair.identical ? "  (identical copy)" : "");
+            }
+            if (pairs.empty()) {
+                std::printf("no duplicates at similarity %.2f or above\n", command->threshold);
             }
         }
         exitCode = 0;

@@ -16,9 +16,9 @@ void registerForget(CLI::App& app, int& exitCode) {
     auto database = std::make_shared<std::string>();
     auto folder = std::make_shared<std::string>();
     addDatabaseOption(*cmd, *database);
-    cmd->add_option("FOLDER", *folder, "The folder to forget")->required();
+    cmd->add_option("FOLDER", *folder, "The folder to forget")->type_name("FOLDER")->required();
     cmd->callback([database, folder, &exitCode]() {
-        LibraryStore store(databasePath(*database));
+        LibraryStore store(existingLibraryPath(*database));
         std::error_code ec;
         std::string path = std::filesystem::absolute(*folder, ec).lexically_normal().string();
         while (path.size() > 1 && path.back() == '/') {

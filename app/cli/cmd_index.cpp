@@ -1,4 +1,3 @@
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
+#include "app/cli/progress_printer.h"
 #include "core/io/error.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_indexer.h"
@@ -38,6 +38,7 @@ struct IndexCommand {
     std::int64_t batchTokens = 4096;
 };
 
+// What the progress line calls each phase; Finished prints nothing (the summary follows).
 const char* phaseName(IndexProgress::Phase phase) {
     switch (phase) {
         case IndexProgress::Phase::Scanning:
@@ -47,38 +48,28 @@ const char* phaseName(IndexProgress::Phase phase) {
         case IndexProgress::Phase::Embedding:
             return "embedding";
         case IndexProgress::Phase::Finished:
-            return "finished";
+            return "";
     }
     return "";
 }
 
-std::string eta(double seconds) {
-    if (seconds < 0) {
-        return "--:--";
+void printProgress(const IndexProgress& p, ProgressPrinter& printer) {
+    if (p.phase == IndexProgress::Phase::Finished) {
+        printer.finish();
+        return;
     }
-    const auto total = static_cast<long>(seconds + 0.5);
-    char text[32];
-    std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", total / 3600, (total / 60) % 60,
-                  total % 60);
-    return text;
-}
-
-void printProgress(const IndexProgress& p, bool terminal) {
-    if (terminal) {
-        const int width = 30;
-        const int filled = p.total > 0 ? static_cast<int>(width * p.done / p.total) : 0;
-        std::fprintf(stderr, "\r%-18s [%s%s] %zu/%zu  %.1f photos/s  ETA %s%s\x1b[K",
-                     phaseName(p.phase), std::string(filled, '#').c_str(),
-                     std::string(width - filled, '.').c_str(), p.done, p.total, p.photosPerSecond,
-                     eta(p.etaSeconds).c_str(), p.paused ? " (paused)" : "");
-        if (p.phase == IndexProgress::Phase::Finished) {
-            std::fprintf(stderr, "\n");
-        }
+    char detail[96];
+    if (p.phase == IndexProgress::Phase::Embedding) {
+        std::snprintf(detail, sizeof detail, "%.1f photos/s  ETA %s%s", p.photosPerSecond,
+                      clockText(p.etaSeconds).c_str(), p.paused ? " (paused)" : "");
     } else {
-        std::fprintf(stderr, "%s %zu/%zu failed=%zu rate=%.2f/s eta=%s\n", phaseName(p.phase),
-                     p.done, p.total, p.failed, p.photosPerSecond, eta(p.etaSeconds).c_str());
+        detail[0] = '\0';
     }
-    std::fflush(stderr);
+    std::string text = detail;
+    if (p.failed > 0) {
+        text += (text.empty() ? "" : "  ") + std::to_string(p.failed) + " failed";
+    }
+    printer.update(phaseName(p.phase), p.done, p.total, text);
 }
 
 // The folders to index: those named, or else every folder the library already has.
@@ -135,11 +126,12 @@ void run(const IndexCommand& command, int& exitCode) {
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     });
-    const bool terminal = ::isatty(STDERR_FILENO) != 0;
+    ProgressPrinter printer;
     IndexSummary summary;
     try {
-        summary = indexer.run(options, [&](const IndexProgress& p) { printProgress(p, terminal); });
+        summary = indexer.run(options, [&](const IndexProgress& p) { printProgress(p, printer); });
     } catch (...) {
+        printer.finish();
         finished = true;
         watcher.join();
         std::signal(SIGINT, previous);
@@ -232,7 +224,8 @@ void registerIndex(CLI::App& app, int& exitCode) {
         ->check(CLI::Range(1, 1 << 20))
         ->capture_default_str();
     cmd->add_option("FOLDER", command->folders,
-                    "Folders to index (none: every folder already in the library)");
+                    "Folders to index (none: every folder already in the library)")
+        ->type_name("FOLDER");
     cmd->callback([command, &exitCode]() { run(*command, exitCode); });
 }
 

@@ -6,6 +6,8 @@
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
+#include "app/cli/option_checks.h"
+#include "app/cli/progress_printer.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_search.h"
 
@@ -27,7 +29,9 @@ struct SearchCommand {
 };
 
 void run(const SearchCommand& command, int& exitCode) {
-    LibraryStore store(databasePath(command.database));
+    LibraryStore store(existingLibraryPath(command.database));
+    checkDateRange(command.from, command.until);
+    const std::vector<std::string> folders = libraryFoldersNamed(store, command.folders);
     const LoadedModel model = loadModel(command.model);
     // One query and exit: an exact scan answers before an approximate index could be built.
     PhotoSearchOptions once;
@@ -39,7 +43,7 @@ void run(const SearchCommand& command, int& exitCode) {
     }
     request.instruction = command.instruction;
     request.topK = command.top;
-    request.filter.folders = command.folders;
+    request.filter.folders = folders;
     if (!command.from.empty()) {
         request.filter.takenFrom = command.from;
     }
@@ -53,13 +57,15 @@ void run(const SearchCommand& command, int& exitCode) {
     }
     // Instruction mode may embed up to a hundred photos: say so on stderr, keeping stdout
     // for the results. Each instructed vector is committed, so Ctrl+C loses nothing done.
+    ProgressPrinter printer;
     PhotoSearch::Progress progress;
     if (!request.instruction.empty()) {
-        progress = [](std::size_t done, std::size_t total) {
-            std::cerr << "embedding with the instruction: " << done << " / " << total << "\n";
+        progress = [&printer](std::size_t done, std::size_t total) {
+            printer.update("embedding with the instruction", done, total);
         };
     }
     const auto results = search.search(request, progress);
+    printer.finish();
     if (command.json) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& result : results) {
@@ -69,6 +75,9 @@ void run(const SearchCommand& command, int& exitCode) {
     } else {
         for (const auto& result : results) {
             std::printf("%.4f  %s\n", result.score, result.path.c_str());
+        }
+        if (results.empty()) {
+            std::printf("no results\n");
         }
     }
     exitCode = 0;
@@ -84,16 +93,28 @@ void registerSearch(CLI::App& app, int& exitCode) {
     addDatabaseOption(*cmd, command->database);
     addModelOptions(*cmd, command->model);
     cmd->add_option("--instruction", command->instruction,
-                    "Rank photos embedded with this instruction (instruct adapter)");
+                    "Rank photos embedded with this instruction (instruct adapter)")
+        ->type_name("INSTRUCTION");
     cmd->add_option("--top", command->top, "Number of results")
         ->check(CLI::Range(1, 100000))
         ->capture_default_str();
     cmd->add_flag("--json", command->json, "JSON list of {\"path\", \"score\"}, best first");
-    cmd->add_option("--folder", command->folders, "Only photos inside this folder (repeatable)");
-    cmd->add_option("--from", command->from, "Only photos taken on or after YYYY-MM-DD");
-    cmd->add_option("--until", command->until, "Only photos taken on or before YYYY-MM-DD");
-    cmd->add_option("--type", command->types, "Only these types: jpeg, png, heic, webp, ...");
-    cmd->add_option("QUERY", command->words, "The query")->required();
+    cmd->add_option("--folder", command->folders, "Only photos inside this folder (repeatable)")
+        ->type_name("FOLDER");
+    cmd->add_option("--from", command->from,
+                    "Only photos taken on or after YYYY-MM-DD (or YYYY-MM, YYYY)")
+        ->type_name("DATE")
+        ->transform(calendarDate(RangeEnd::Start));
+    cmd->add_option("--until", command->until,
+                    "Only photos taken on or before YYYY-MM-DD (or YYYY-MM, YYYY)")
+        ->type_name("DATE")
+        ->transform(calendarDate(RangeEnd::End));
+    cmd->add_option("--type", command->types,
+                    "Only these types (repeatable): jpeg, heic, png, webp, gif, tiff, bmp; "
+                    "extensions such as jpg, tif work too")
+        ->type_name("TYPE")
+        ->transform(mediaTypeSpelling());
+    cmd->add_option("QUERY", command->words, "The query")->type_name("QUERY")->required();
     cmd->callback([command, &exitCode]() { run(*command, exitCode); });
 }
 

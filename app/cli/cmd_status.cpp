@@ -20,7 +20,7 @@ void registerStatus(CLI::App& app, int& exitCode) {
     addDatabaseOption(*cmd, *database);
     cmd->add_flag("--json", *json, "Machine-readable output");
     cmd->callback([database, json, &exitCode]() {
-        LibraryStore store(databasePath(*database));
+        LibraryStore store(existingLibraryPath(*database));
         const auto models = store.models();
         const auto failures = store.failures();
         if (*json) {

@@ -1,8 +1,5 @@
 #pragma once
 
-#include <functional>
-#include <vector>
-
 namespace CLI {
 class App;
 }
@@ -13,7 +10,8 @@ namespace abc::cli {
 // installs runs the command and sets the process exit code through `exitCode`.
 using Registrar = void (*)(CLI::App& app, int& exitCode);
 
-// The subcommands in the order `--help` lists them.
-const std::vector<Registrar>& allCommands();
+// Registers every subcommand in the order `--help` lists them: the commands for a photo
+// library first, then the developer commands (tokenizer, preprocessing, benchmarks, parity).
+void registerAllCommands(CLI::App& app, int& exitCode);
 
 }  // namespace abc::cli

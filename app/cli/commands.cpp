@@ -1,3 +1,5 @@
+#include <CLI/CLI.hpp>
+
 #include "app/cli/command.h"
 
 namespace abc::cli {
@@ -15,24 +17,42 @@ void registerForget(CLI::App& app, int& exitCode);
 void registerCompare(CLI::App& app, int& exitCode);
 void registerBenchLibrary(CLI::App& app, int& exitCode);
 void registerVerify(CLI::App& app, int& exitCode);
+void registerManual(CLI::App& app, int& exitCode);
 
-const std::vector<Registrar>& allCommands() {
-    static const std::vector<Registrar> commands = {
-        &registerInfo,
-        &registerTokenize,
-        &registerEmbed,
-        &registerBench,
-        &registerPreprocess,
-        &registerIndex,
-        &registerSearch,
-        &registerStatus,
-        &registerDuplicates,
-        &registerForget,
-        &registerCompare,
-        &registerBenchLibrary,
-        &registerVerify,
+namespace {
+
+constexpr const char* kUserCommands = "Commands";
+constexpr const char* kDeveloperCommands = "Developer commands";
+
+struct Entry {
+    Registrar registrar;
+    const char* group;
+};
+
+}  // namespace
+
+void registerAllCommands(CLI::App& app, int& exitCode) {
+    static const Entry commands[] = {
+        {&registerIndex, kUserCommands},
+        {&registerSearch, kUserCommands},
+        {&registerStatus, kUserCommands},
+        {&registerDuplicates, kUserCommands},
+        {&registerForget, kUserCommands},
+        {&registerCompare, kUserCommands},
+        {&registerEmbed, kUserCommands},
+        {&registerInfo, kUserCommands},
+        {&registerTokenize, kDeveloperCommands},
+        {&registerPreprocess, kDeveloperCommands},
+        {&registerBench, kDeveloperCommands},
+        {&registerBenchLibrary, kDeveloperCommands},
+        {&registerVerify, kDeveloperCommands},
+        // Hidden (empty group): writes the man page and shell completions from these definitions.
+        {&registerManual, ""},
     };
-    return commands;
+    for (const auto& command : commands) {
+        command.registrar(app, exitCode);
+        app.get_subcommands({}).back()->group(command.group);
+    }
 }
 
 }  // namespace abc::cli
