@@ -1,7 +1,10 @@
 #include "ui/app_settings.h"
 
 #include <QSettings>
+#include <QStandardPaths>
 #include <algorithm>
+
+#include "core/io/error.h"
 
 namespace abc::ui {
 
@@ -26,22 +29,54 @@ double estimatedSecondsPerPhoto(int imageTokens, double flopsPerSecond) {
     return (imageTokens + 25) * kFlopsPerToken / std::max(1e9, flopsPerSecond);
 }
 
+std::filesystem::path sharedSettingsFile() {
+    // QStandardPaths, not SharedSettings::defaultPath(): the same file ($XDG_CONFIG_HOME) for
+    // users, a private one under QStandardPaths' test mode.
+    const QString config = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
+    return std::filesystem::path(config.toStdString()) / "abc-photos" / "settings.json";
+}
+
 AppSettings AppSettings::load() {
     QSettings settings;
     AppSettings out;
-    settings.beginGroup(QStringLiteral("model"));
-    out.baseModel = settings.value(QStringLiteral("base"), out.baseModel).toString();
-    out.pretrainAdapter =
-        settings.value(QStringLiteral("pretrain"), out.pretrainAdapter).toString();
-    out.instructAdapter =
-        settings.value(QStringLiteral("instruct"), out.instructAdapter).toString();
-    out.device = settings.value(QStringLiteral("device"), out.device).toString();
-    out.precision = settings.value(QStringLiteral("precision"), out.precision).toString();
-    out.imageTokens = settings.value(QStringLiteral("imageTokens"), out.imageTokens).toInt();
+    SharedSettings shared;
+    const std::filesystem::path file = sharedSettingsFile();
+    std::error_code ec;
+    if (std::filesystem::exists(file, ec)) {
+        try {
+            shared = SharedSettings::load(file);
+        } catch (const Error& e) {
+            out.settingsProblem = QString::fromStdString(e.what());
+        }
+    } else {
+        // Written before the settings were shared with abc-photos-cli: the model group of
+        // this application's own settings, moved to the shared file by the next save().
+        settings.beginGroup(QStringLiteral("model"));
+        const auto text = [&](const char* key, std::string& value) {
+            value = settings.value(QLatin1String(key), QString::fromStdString(value))
+                        .toString()
+                        .toStdString();
+        };
+        text("base", shared.model.base);
+        text("pretrain", shared.model.pretrainAdapter);
+        text("instruct", shared.model.instructAdapter);
+        text("device", shared.device);
+        text("precision", shared.precision);
+        shared.imageTokens =
+            settings.value(QStringLiteral("imageTokens"), shared.imageTokens).toInt();
+        settings.endGroup();
+        shared.libraryFile =
+            settings.value(QStringLiteral("library/file"), QString()).toString().toStdString();
+    }
+    out.baseModel = QString::fromStdString(shared.model.base);
+    out.pretrainAdapter = QString::fromStdString(shared.model.pretrainAdapter);
+    out.instructAdapter = QString::fromStdString(shared.model.instructAdapter);
+    out.device = QString::fromStdString(shared.device);
+    out.precision = QString::fromStdString(shared.precision);
+    out.imageTokens = shared.imageTokens;
+    out.libraryFile = QString::fromStdString(shared.libraryFile);
     out.measuredSecondsPerToken =
-        settings.value(QStringLiteral("measuredSecondsPerToken"), 0.0).toDouble();
-    settings.endGroup();
-    out.libraryFile = settings.value(QStringLiteral("library/file")).toString();
+        settings.value(QStringLiteral("model/measuredSecondsPerToken"), 0.0).toDouble();
     out.instructionHistory = settings.value(QStringLiteral("search/instructions")).toStringList();
     settings.beginGroup(QStringLiteral("filter"));
     out.filter.folder = settings.value(QStringLiteral("folder")).toString();
@@ -52,20 +87,37 @@ AppSettings AppSettings::load() {
     return out;
 }
 
-void AppSettings::save() const {
+SharedSettings AppSettings::shared() const {
+    SharedSettings out;
+    out.model.base = baseModel.toStdString();
+    out.model.pretrainAdapter = pretrainAdapter.toStdString();
+    out.model.instructAdapter = instructAdapter.toStdString();
+    out.device = device.toStdString();
+    out.precision = precision.toStdString();
+    out.imageTokens = imageTokens;
+    out.libraryFile = libraryFile.toStdString();
+    return out;
+}
+
+QString AppSettings::save() const {
+    QString problem;
+    try {
+        shared().save(sharedSettingsFile());
+    } catch (const Error& e) {
+        problem = QString::fromStdString(e.what());
+    }
     QSettings settings;
-    settings.beginGroup(QStringLiteral("model"));
-    settings.setValue(QStringLiteral("base"), baseModel);
-    settings.setValue(QStringLiteral("pretrain"), pretrainAdapter);
-    settings.setValue(QStringLiteral("instruct"), instructAdapter);
-    settings.setValue(QStringLiteral("device"), device);
-    settings.setValue(QStringLiteral("precision"), precision);
-    settings.setValue(QStringLiteral("imageTokens"), imageTokens);
-    settings.setValue(QStringLiteral("measuredSecondsPerToken"), measuredSecondsPerToken);
-    settings.endGroup();
-    settings.setValue(QStringLiteral("library/file"), libraryFile);
+    if (problem.isEmpty()) {
+        // Moved to the shared file; an old copy here would come back if that file went away.
+        for (const char* key : {"model/base", "model/pretrain", "model/instruct", "model/device",
+                                "model/precision", "model/imageTokens", "library/file"}) {
+            settings.remove(QLatin1String(key));
+        }
+    }
+    settings.setValue(QStringLiteral("model/measuredSecondsPerToken"), measuredSecondsPerToken);
     saveInstructionHistory();
     saveFilter();
+    return problem;
 }
 
 void AppSettings::saveInstructionHistory() const {

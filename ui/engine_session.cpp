@@ -7,21 +7,16 @@
 #include "core/library/photo_decoder.h"
 #include "core/library/photo_embedder.h"
 #include "core/library/photo_search.h"
-#include "core/model/device.h"
 #include "core/model/embedder.h"
 
 namespace abc::ui {
 
 std::shared_ptr<EngineSession> EngineSession::openLibrary(const AppSettings& settings) {
-    const std::string file = settings.libraryFile.isEmpty() ? LibraryStore::defaultPath()
-                                                            : settings.libraryFile.toStdString();
+    const std::string file = settings.shared().libraryPath();
     QDir().mkpath(QFileInfo(QString::fromStdString(file)).absolutePath());
     auto session = std::make_shared<EngineSession>();
     session->store = std::make_shared<LibraryStore>(file);
-    PhotoDecoderOptions decoding;
-    decoding.maxImageTokens = settings.imageTokens;
-    decoding.minImageTokens = std::min(decoding.minImageTokens, settings.imageTokens);
-    session->decoder = makePhotoDecoder(decoding);
+    session->decoder = makePhotoDecoder(decoderOptionsForImageTokens(settings.imageTokens));
     return session;
 }
 
@@ -36,20 +31,8 @@ std::shared_ptr<EngineSession> EngineSession::withModel(const EngineSession& lib
 
 std::shared_ptr<EngineSession> EngineSession::loadModel(const EngineSession& library,
                                                         const AppSettings& settings) {
-    EmbedderOptions options;
-    options.model.base = settings.baseModel.toStdString();
-    options.model.pretrainAdapter = settings.pretrainAdapter.toStdString();
-    options.model.instructAdapter = settings.instructAdapter.toStdString();
-    if (!settings.device.isEmpty()) {
-        options.device = settings.device.toStdString();
-    } else if (runtimeInfo().cudaAvailable) {
-        options.device = "cuda:0";  // a GPU is tens of times faster than the CPU for a 7B model
-    }
-    if (settings.precision == QStringLiteral("float32"))
-        options.precision = Precision::Float32;
-    if (settings.precision == QStringLiteral("bfloat16"))
-        options.precision = Precision::BFloat16;
-    std::shared_ptr<Embedder> embedder = Embedder::load(options);
+    // The same rules as abc-photos-cli, so both find the same vectors.
+    std::shared_ptr<Embedder> embedder = Embedder::load(settings.shared().embedderOptions());
     auto photoEmbedder =
         std::make_shared<ModelPhotoEmbedder>(std::move(embedder), library.decoder->fingerprint());
     return withModel(library, std::move(photoEmbedder));

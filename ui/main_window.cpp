@@ -424,6 +424,11 @@ void MainWindow::showStatus(const QString& text) {
     statusLabel_->setText(text);
 }
 
+void MainWindow::reportSettingsProblem(const QString& problem, const QString& message) {
+    if (!problem.isEmpty())
+        showStatus(message.arg(problem));
+}
+
 void MainWindow::start() {
     try {
         auto library = EngineSession::openLibrary(settings_);
@@ -432,6 +437,8 @@ void MainWindow::start() {
         showStatus(tr("The library could not be opened: %1").arg(error.what()));
         return;
     }
+    reportSettingsProblem(settings_.settingsProblem,
+                          tr("The settings file could not be read, so the defaults are used: %1"));
     const bool found =
         checkCheckpoint(settings_.baseModel, CheckpointKind::BaseModel).found &&
         checkCheckpoint(settings_.pretrainAdapter, CheckpointKind::PretrainAdapter).found;
@@ -450,7 +457,7 @@ void MainWindow::showFirstRun() {
             const PhotoFilter filter = settings_.filter;  // changed since the page opened
             settings_ = firstRun_->settings();
             settings_.filter = filter;
-            settings_.save();
+            reportSettingsProblem(settings_.save(), tr("The settings could not be saved: %1"));
             stack_->setCurrentWidget(tabs_);
             loadModelAsync();
         });
@@ -906,7 +913,7 @@ void MainWindow::applySettings(const AppSettings& chosen) {
     settings_ = chosen;
     settings_.filter = filter;
     settings_.instructionHistory = history;
-    settings_.save();
+    reportSettingsProblem(settings_.save(), tr("The settings could not be saved: %1"));
     if (!reload)
         return;
     if (indexing_) {

@@ -158,6 +158,9 @@ class MainWindow : public QMainWindow {
     void setIndexingUi(bool running);
     void applyPendingModelSettings();
     void loadModelAsync();
+    // Shows `message` with the problem when there is one (a settings file that could not be
+    // read or written).
+    void reportSettingsProblem(const QString& problem, const QString& message);
     void showFirstRun();
     void showStatus(const QString& text);
     void refreshFolders();

@@ -93,7 +93,7 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
     auto* detail = new QGroupBox(tr("Image detail (tokens per photo)"), this);
     auto* detailLayout = new QVBoxLayout(detail);
     budget_ = new QButtonGroup(this);
-    for (const TokenBudgetPreset& preset : kTokenBudgetPresets) {
+    for (const ImageDetailPreset& preset : kImageDetailPresets) {
         auto* button = new QRadioButton(detail);
         button->setObjectName(QStringLiteral("budget_") + QLatin1String(preset.key));
         budget_->addButton(button, preset.tokens);
@@ -139,7 +139,7 @@ void SettingsDialog::updateEstimates() {
     const bool measured = original_.measuredSecondsPerToken > 0.0 &&
                           device_->currentData().toString() == original_.device;
     for (int i = 0; i < budgetButtons_.size(); ++i) {
-        const TokenBudgetPreset& preset = kTokenBudgetPresets[i];
+        const ImageDetailPreset& preset = kImageDetailPresets[i];
         const double seconds =
             measured ? original_.measuredSecondsPerToken * (preset.tokens + 25)
                      : estimatedSecondsPerPhoto(preset.tokens, assumedFlopsPerSecond());

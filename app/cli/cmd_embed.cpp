@@ -22,15 +22,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 struct EmbedOptions {
-    ModelLocation model;
-    bool noInstruct = false;
+    ModelOptions model;
     std::string cases;
     std::string out;
-    std::string device = "cpu";
-    std::string dtype;
-    std::string positions = "sequential";
     int batch = 8;
-    int threads = 0;
     std::string text;
     std::string image;
     std::string instruction;
@@ -86,14 +81,7 @@ std::vector<Case> readCases(const fs::path& file, const ImagePreprocessor& prepr
 }
 
 void run(const EmbedOptions& options, bool singleText, bool singleImage) {
-    ModelOptions model;
-    model.model = options.model;
-    model.noInstruct = options.noInstruct;
-    model.device = options.device;
-    model.dtype = options.dtype;
-    model.positions = options.positions;
-    model.threads = options.threads;
-    const EmbedderOptions engine = toEmbedderOptions(model);
+    const EmbedderOptions engine = toEmbedderOptions(options.model, sharedSettings());
 
     const ImagePreprocessor preprocessor;
     std::vector<Case> cases;
@@ -145,29 +133,14 @@ void run(const EmbedOptions& options, bool singleText, bool singleImage) {
 void registerEmbed(CLI::App& app, int& exitCode) {
     auto* cmd = app.add_subcommand("embed", "Embed texts and images with the ABC model (JSON out)");
     auto options = std::make_shared<EmbedOptions>();
-    cmd->add_option("--base", options->model.base, "Base model folder or hub id")
-        ->capture_default_str();
-    cmd->add_option("--pretrain-adapter", options->model.pretrainAdapter,
-                    "Merged ABC pretrain adapter (folder or hub id)")
-        ->capture_default_str();
-    cmd->add_option("--instruct-adapter", options->model.instructAdapter,
-                    "Switched ABC instruct adapter (folder or hub id)")
-        ->capture_default_str();
-    cmd->add_flag("--no-instruct", options->noInstruct,
-                  "Run without the instruct adapter (ABC-Qwen2VL-Pretrain alone)");
+    // Images are preprocessed exactly as ABC does (up to 1024 tokens): no image-detail option.
+    addModelOptions(*cmd, options->model, false);
     auto* cases = cmd->add_option("--cases", options->cases,
                                   "JSON list of {id, kind, text, image} (images relative to it)");
     cmd->add_option("--out", options->out, "Output JSON file (default: standard output)");
-    cmd->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
-    cmd->add_option("--dtype", options->dtype, "float32 or bfloat16 (default: per device)")
-        ->check(CLI::IsMember({"float32", "bfloat16"}));
     cmd->add_option("--batch", options->batch, "Requests per embed call")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
-    cmd->add_option("--positions", options->positions, "sequential (ABC's runtime) or mrope")
-        ->check(CLI::IsMember({"sequential", "mrope"}))
-        ->capture_default_str();
-    cmd->add_option("--threads", options->threads, "CPU threads (0: libtorch's default)");
     auto* text = cmd->add_option("--text", options->text, "Embed one text query");
     auto* image = cmd->add_option("--image", options->image, "Embed one image file");
     auto* instruction = cmd->add_option("--instruction", options->instruction,

@@ -1,5 +1,7 @@
 #include "core/library/photo_decoder.h"
 
+#include <algorithm>
+
 #include "core/image/decode.h"
 #include "core/image/image_preprocessor.h"
 #include "core/image/probe.h"
@@ -22,6 +24,17 @@ std::optional<std::string> normaliseExifDate(const std::optional<std::string>& r
     date[7] = '-';
     return date;
 }
+
+}  // namespace
+
+PhotoDecoderOptions decoderOptionsForImageTokens(int imageTokens) {
+    PhotoDecoderOptions options;
+    options.maxImageTokens = imageTokens;
+    options.minImageTokens = std::min(options.minImageTokens, imageTokens);
+    return options;
+}
+
+namespace {
 
 class ImagePhotoDecoder : public PhotoDecoder {
   public:

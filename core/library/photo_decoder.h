@@ -27,6 +27,12 @@ struct PhotoDecoderOptions {
     int minImageTokens = 256;
 };
 
+// The decoder options for an image-detail setting (SharedSettings::imageTokens,
+// --max-image-tokens): at most `imageTokens`, at least 256 or `imageTokens` if that is less.
+// The CLI and the desktop application both go through here, so the same setting gives the
+// same vectors' fingerprint.
+PhotoDecoderOptions decoderOptionsForImageTokens(int imageTokens);
+
 // The product decoder on core/image (OpenCV/libheif decode, Pillow-exact resampling, EXIF).
 std::unique_ptr<PhotoDecoder> makePhotoDecoder(const PhotoDecoderOptions& options = {});
 
