@@ -26,6 +26,8 @@ apt_packages=(
   xvfb xauth fonts-dejavu-core
   # a private session bus, so test_ui_detail_pane runs its FileManager1 case instead of skipping it
   dbus-daemon
+  # test_cli_conventions reads the generated man page with groff and loads the completions
+  groff-base zsh
 )
 missing=()
 for p in "${apt_packages[@]}"; do

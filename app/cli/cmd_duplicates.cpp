@@ -9,6 +9,7 @@
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
+#include "app/cli/vector_set_check.h"
 #include "core/library/library_store.h"
 #include "core/library/near_duplicates.h"
 #include "core/library/photo_search.h"
@@ -58,6 +59,7 @@ void registerDuplicates(CLI::App& app, int& exitCode) {
         if (pairs.size() < command->max) {
             // Only the fingerprint is needed, but it comes from the loaded model's settings.
             const LoadedModel model = loadModel(command->model);
+            requireVectorsFor(store, model.embedder->fingerprint());
             // One scan and exit: building an approximate index would be wasted work.
             PhotoSearchOptions once;
             once.approximateIndexRows = 0;

@@ -8,6 +8,7 @@
 #include "app/cli/model_options.h"
 #include "app/cli/option_checks.h"
 #include "app/cli/progress_printer.h"
+#include "app/cli/vector_set_check.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_search.h"
 
@@ -51,10 +52,7 @@ void run(const SearchCommand& command, int& exitCode) {
         request.filter.takenUntil = command.until;
     }
     request.filter.mediaTypes = command.types;
-    if (search.indexedPhotos() == 0) {
-        std::cerr << "the library " << store.path()
-                  << " has no photos indexed with this model; run `abc-photos-cli index` first\n";
-    }
+    requireVectorsFor(store, model.embedder->fingerprint());
     // Instruction mode may embed up to a hundred photos: say so on stderr, keeping stdout
     // for the results. Each instructed vector is committed, so Ctrl+C loses nothing done.
     ProgressPrinter printer;
