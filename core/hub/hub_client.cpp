@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -187,6 +188,11 @@ struct Sink {
     const std::function<void(std::uint64_t)>* onBytes = nullptr;
     const std::function<bool()>* shouldStop = nullptr;
     bool stopped = false;
+    // libcurl's low-speed limit averages over several seconds; a stall is seen sooner here.
+    std::chrono::steady_clock::duration stallAfter{};
+    std::chrono::steady_clock::time_point lastGrowth = std::chrono::steady_clock::now();
+    curl_off_t lastReceived = 0;
+    bool stalled = false;
     std::string writeError;
 };
 
@@ -215,10 +221,18 @@ size_t writeBody(char* data, size_t size, size_t count, void* user) {
     return bytes;
 }
 
-int checkStop(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+int checkStop(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t) {
     auto* sink = static_cast<Sink*>(user);
     if ((*sink->shouldStop)()) {
         sink->stopped = true;
+        return 1;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (received != sink->lastReceived) {
+        sink->lastReceived = received;
+        sink->lastGrowth = now;
+    } else if (now - sink->lastGrowth > sink->stallAfter) {
+        sink->stalled = true;
         return 1;
     }
     return 0;
@@ -339,6 +353,7 @@ TransferResult HubClient::download(const std::string& url, const fs::path& parti
     if (sink.file == nullptr) {
         throw Error(partial.string(), "cannot be opened for writing");
     }
+    sink.stallAfter = std::chrono::seconds(options_.stallSeconds);
     sink.onBytes = &onBytes;
     sink.shouldStop = &shouldStop;
     CURL* handle = curl_->handle;
@@ -368,6 +383,10 @@ TransferResult HubClient::download(const std::string& url, const fs::path& parti
     }
     if (sink.stopped) {
         return {TransferOutcome::Stopped, {}};
+    }
+    if (sink.stalled) {
+        return {TransferOutcome::Retryable,
+                "no data for " + std::to_string(options_.stallSeconds) + " s from " + url};
     }
     if (code == CURLE_OK) {
         return {TransferOutcome::Complete, {}};
