@@ -485,6 +485,21 @@ class TestHubDownload : public QObject {
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(!r.out.trimmed().isEmpty(), "embed printed a vector");
 
+        // A commit pinned in the location (settings, flags) is downloaded and loaded as such.
+        const std::string commit = *abc::HubCacheRepo(cache_, kInstruct).commitFor("main");
+        const QString pinned = QString::fromStdString(kInstruct + "@" + commit);
+        r = cli(
+            {"model", "download", "--revision", QString::fromStdString(kInstruct + "=" + commit)},
+            env);
+        QVERIFY2(r.code == 0 && r.out.contains(QString::fromStdString(commit)), qPrintable(r.err));
+        r = cli({"model", "status", "--instruct-adapter", pinned}, env);
+        QVERIFY2(r.code == 0 && r.out.contains(QString::fromStdString(commit + ": complete")),
+                 qPrintable(r.out));
+        r = cli({"embed", "--text", "hi", "--threads", "1", "--device", "cpu", "--instruct-adapter",
+                 pinned},
+                env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+
         // A damaged blob is named by verify.
         const abc::HubCacheRepo pretrain(cache_, kPretrain);
         const auto blob = fs::canonical(

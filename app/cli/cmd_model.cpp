@@ -15,7 +15,9 @@
 #include "core/hub/hub_cache_layout.h"
 #include "core/hub/model_cache_status.h"
 #include "core/hub/model_download.h"
+#include "core/hub/model_resolver.h"
 #include "core/io/byte_size.h"
+#include "core/io/error.h"
 
 namespace abc::cli {
 
@@ -56,11 +58,17 @@ std::vector<HubRepoRequest> hubRepos(const ModelCommand& command) {
         if (location.empty()) {
             return;
         }
-        if (std::filesystem::is_directory(location, ec) || !isHubId(location)) {
+        if (std::filesystem::is_directory(location, ec)) {
             std::cout << location << ": a local folder, not downloaded\n";
             return;
         }
-        repos.push_back({location, kind, "main"});
+        const auto hub = hubLocation(location);
+        if (!hub) {
+            throw Error(location,
+                        "is neither an existing folder nor a hub id like "
+                        "owner/name[@revision]");
+        }
+        repos.push_back({hub->repoId, kind, hub->revision});
     };
     add(chosen.base, HubRepoKind::BaseModel);
     add(chosen.pretrainAdapter, HubRepoKind::Adapter);
@@ -223,7 +231,8 @@ void registerModel(CLI::App& app, int& exitCode) {
         ->check(CLI::IsMember({"status", "download", "verify"}));
     const ModelLocation defaults;
     cmd->add_option("--base", command->model.base,
-                    "Base model hub id (default: the settings file, else " + defaults.base + ")")
+                    "Base model hub id, owner/name[@revision] (default: the settings file, else " +
+                        defaults.base + ")")
         ->type_name("MODEL");
     cmd->add_option("--pretrain-adapter", command->model.pretrainAdapter,
                     "Pretrain adapter hub id (default: the settings file, else " +

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "core/hub/hub_cache_layout.h"
@@ -17,9 +18,19 @@ struct ResolvedModel {
     bool fromHubCache = false;
 };
 
-// An existing folder is taken as it is. Otherwise `folderOrHubId` must be a hub id present in
-// the cache at `revision` (a branch or tag name under refs/, or a commit hash under
-// snapshots/). Throws abc::Error that names what was looked for and where.
+// A model location that names a hub repository: "owner/name", or "owner/name@revision" to pin a
+// branch, tag or commit (in the settings or a --base flag). Nothing when `text` is not one.
+struct HubLocation {
+    std::string repoId;
+    std::string revision;
+};
+std::optional<HubLocation> hubLocation(const std::string& text,
+                                       const std::string& defaultRevision = "main");
+
+// An existing folder is taken as it is. Otherwise `folderOrHubId` must be a hub location
+// present in the cache at its "@revision", else at `revision` (a branch or tag name under
+// refs/, or a commit hash under snapshots/). Throws abc::Error that names what was looked for
+// and where.
 ResolvedModel resolveModel(const std::string& folderOrHubId, const std::string& revision = "main");
 
 // The folder alone, for callers that do not need the revision.
