@@ -101,13 +101,35 @@ class Downloader {
         return job;
     }
 
+    // A HEAD, asked again after a network failure or a 5xx as a GET would be; a 4xx is final.
+    std::optional<HubFileMetadata> head(HubClient& client, const std::string& repoId,
+                                        const std::string& revision, const std::string& file) {
+        for (int failures = 1;; ++failures) {
+            try {
+                return client.head(repoId, revision, file);
+            } catch (const HubError& e) {
+                const bool transient = e.status() == 0 || e.status() >= 500 || e.status() == 429;
+                if (!transient || failures >= request_.attemptsPerFile) {
+                    throw;
+                }
+            }
+            const auto until = Clock::now() + request_.retryDelay * failures;
+            while (Clock::now() < until) {
+                if (control_.cancelled()) {
+                    throw Cancelled();
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        }
+    }
+
     // HEADs every file at the revision's commit, fetching the safetensors index on the way to
     // learn the shards.
     void plan(std::size_t repo, HubClient& client) {
         report(DownloadStage::Checking);
         const auto& wanted = request_.repos[repo];
         const auto files = knownModelFiles(wanted.kind);
-        const auto first = client.head(wanted.repoId, wanted.revision, files.front().name);
+        const auto first = head(client, wanted.repoId, wanted.revision, files.front().name);
         if (!first) {
             throw Error(
                 wanted.repoId + "@" + wanted.revision,
@@ -124,7 +146,7 @@ class Downloader {
                 throw Cancelled();
             }
             // Pinned to the commit, so a branch that moves meanwhile cannot mix two revisions.
-            const auto metadata = client.head(wanted.repoId, commit, files[i].name);
+            const auto metadata = head(client, wanted.repoId, commit, files[i].name);
             if (!metadata) {
                 if (files[i].required) {
                     throw Error(wanted.repoId + "@" + commit, "has no " + files[i].name);
@@ -145,7 +167,7 @@ class Downloader {
             hasIndex ? shardsOfIndex(caches_[repo].snapshotFile(commit, kSafetensorsIndex))
                      : std::vector<std::string>{kSingleSafetensors};
         for (const auto& name : weights) {
-            const auto metadata = client.head(wanted.repoId, commit, name);
+            const auto metadata = head(client, wanted.repoId, commit, name);
             if (!metadata) {
                 throw Error(wanted.repoId + "@" + commit,
                             "has no " + name + (hasIndex ? " (named by its index)" : ""));
