@@ -147,7 +147,7 @@ int download(const std::vector<HubRepoRequest>& repos, int jobs) {
             if (interrupted) {
                 control.cancel();  // partial files stay; the next run resumes them
             }
-            if (p.stage != DownloadStage::Downloading) {
+            if (p.stage == DownloadStage::Checking) {
                 return;
             }
             constexpr std::uint64_t kMB = 1000 * 1000;
