@@ -357,6 +357,9 @@ class TestHubDownload : public QObject {
     void pauseHoldsAndCancelStopsKeepingPartialFiles() {
         FakeHub hub(log_, {"--rate", "2000000"});
         std::atomic<std::uint64_t> done{0};
+        std::atomic<double> rate{0};
+        std::atomic<double> eta{-1};
+        std::atomic<bool> shownPaused{false};
         std::atomic<bool> cancelled{false};
         std::atomic<bool> otherError{false};
         std::jthread worker;
@@ -368,8 +371,12 @@ class TestHubDownload : public QObject {
             controlSeen = &control;
             ready = true;
             try {
-                abc::downloadModel(r, control,
-                                   [&](const abc::DownloadProgress& p) { done = p.doneBytes; });
+                abc::downloadModel(r, control, [&](const abc::DownloadProgress& p) {
+                    done = p.doneBytes;
+                    rate = p.bytesPerSecond;
+                    eta = p.etaSeconds;
+                    shownPaused = p.paused;
+                });
             } catch (const abc::Cancelled&) {
                 cancelled = true;
             } catch (...) {
@@ -377,12 +384,16 @@ class TestHubDownload : public QObject {
             }
         });
         QTRY_VERIFY_WITH_TIMEOUT(ready && done > 1'000'000, 20000);
+        // About 2 MB/s per file, four at once, 55 MB in all: a rate and an ETA of seconds.
+        QTRY_VERIFY_WITH_TIMEOUT(rate > 1'000'000 && eta > 0.5 && eta < 120, 20000);
         controlSeen->pause();
+        QTRY_VERIFY(shownPaused);
         QTest::qWait(600);  // connections dropped, the last progress report in
         const auto paused = done.load();
         QTest::qWait(800);
         QCOMPARE(done.load(), paused);
         controlSeen->resume();
+        QTRY_VERIFY(!shownPaused);
         QTRY_VERIFY_WITH_TIMEOUT(done > paused + 500'000, 20000);
         worker.request_stop();
         worker.join();
