@@ -11,6 +11,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <signal.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
@@ -439,6 +441,34 @@ class TestHubDownload : public QObject {
                 QVERIFY2(file.extension() != ".incomplete", file.c_str());
             }
         }
+    }
+
+    void ctrlCStopsTheCliAndTheNextRunResumes() {
+        {
+            FakeHub hub(log_, {"--rate", "1000000"});
+            QProcess download;
+            download.setProcessEnvironment(cliEnvironment(hub));
+            download.start(QStringLiteral(ABC_CLI_PATH), {"model", "download"});
+            const abc::HubCacheRepo base(cache_, kBase);
+            const std::string etag =
+                abc::sha256OfFile((kTiny + "/Qwen2-VL/").toStdString() + kShard);
+            QTRY_VERIFY_WITH_TIMEOUT(fs::exists(base.incompleteBlob(etag)) &&
+                                         fs::file_size(base.incompleteBlob(etag)) > 500'000,
+                                     30000);
+            ::kill(static_cast<pid_t>(download.processId()), SIGINT);
+            QVERIFY(download.waitForFinished(20000));
+            QCOMPARE(download.exitCode(), 130);
+            QVERIFY(fs::exists(base.incompleteBlob(etag)));
+            QVERIFY(!fs::exists(base.refFile("main")));
+        }
+        FakeHub hub(log_);
+        const Run r = cli({"model", "download"}, cliEnvironment(hub));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        verifySnapshotsAreWhole();
+        const auto log = requests(log_);
+        QVERIFY(std::any_of(log.begin(), log.end(), [](const Request& x) {
+            return x.path.contains(kShard) && x.range.startsWith("bytes=") && x.status == 206;
+        }));
     }
 
     void unauthorisedSaysWhatToDo() {
