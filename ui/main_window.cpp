@@ -4,7 +4,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QCompleter>
-#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -31,6 +30,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "core/io/path.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
 #include "core/library/photo_search.h"
@@ -744,8 +744,7 @@ void MainWindow::addFolder(const QString& folder) {
     if (!session_)
         return;
     try {
-        session_->store->addFolder(
-            QDir::cleanPath(QFileInfo(folder).absoluteFilePath()).toStdString());
+        session_->store->addFolder(Path::absolute(folder.toStdString()).string());
     } catch (const std::exception& error) {
         showStatus(tr("The folder could not be added: %1").arg(error.what()));
         return;

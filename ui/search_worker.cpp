@@ -1,16 +1,15 @@
 #include "ui/search_worker.h"
 
-#include <QDir>
 #include <QElapsedTimer>
 #include <algorithm>
 #include <exception>
 #include <set>
 
 #include "core/io/error.h"
+#include "core/io/path.h"
 #include "core/library/combined_query.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
-#include "core/library/photo_scanner.h"
 #include "core/library/photo_search.h"
 #include "ui/engine_session.h"
 
@@ -138,8 +137,9 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
                 // A photo with several identical files is listed under its first path; the
                 // copy asked about ("show in results" from the duplicates) is the one shown,
                 // unless the folder filter hides that copy.
-                const QString folder = QDir::cleanPath(query.filter.folder) + QLatin1Char('/');
-                if (file && (query.filter.folder.isEmpty() || query.path.startsWith(folder))) {
+                if (file &&
+                    (query.filter.folder.isEmpty() ||
+                     Path(query.filter.folder.toStdString()).contains(query.path.toStdString()))) {
                     for (SearchResult& result : results) {
                         if (result.photo == file->second)
                             result.path = query.path.toStdString();
@@ -179,8 +179,9 @@ void SearchWorker::refreshFolderStates() {
                 }
             }
             // failures() comes ordered by path, and so does each folder's share of it.
+            const Path root(folder);
             for (const IndexFailure& failure : failures) {
-                if (isUnderFolder(failure.path, folder)) {
+                if (root.contains(failure.path)) {
                     state.failures.append({QString::fromStdString(failure.path),
                                            QString::fromStdString(failure.reason)});
                 }

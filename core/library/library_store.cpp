@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/io/error.h"
+#include "core/io/path.h"
 #include "core/library/sqlite_database.h"
 
 namespace abc {
@@ -101,12 +102,17 @@ const char* const kMigrations[] = {
 };
 static_assert(std::size(kMigrations) == LibraryStore::kSchemaVersion);
 
-std::string underPrefix(const std::string& folder) {
-    std::string prefix = folder;
-    while (prefix.size() > 1 && prefix.back() == '/') {
-        prefix.pop_back();
+// An empty folder would match every path, so forgetting it would empty the library.
+Path folderPath(const std::string& folder) {
+    Path path(folder);
+    if (path.isEmpty()) {
+        throw Error("", "no folder given (an empty path)");
     }
-    return prefix == "/" ? prefix : prefix + "/";
+    return path;
+}
+
+std::string underPrefix(const std::string& folder) {
+    return folderPath(folder).childPrefix();
 }
 
 }  // namespace
@@ -493,7 +499,7 @@ std::size_t LibraryStore::forgetFolder(const std::string& folder) {
     SqliteStatement(impl_->db,
                     "DELETE FROM folders WHERE path = :path OR "
                     "substr(path, 1, length(:prefix)) = :prefix")
-        .bind(":path", folder)
+        .bind(":path", folderPath(folder).string())
         .bind(":prefix", prefix)
         .run();
     transaction.commit();

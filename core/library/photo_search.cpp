@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/io/error.h"
+#include "core/io/path.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_decoder.h"
 #include "core/library/photo_embedder.h"
@@ -17,18 +18,6 @@
 namespace abc {
 
 namespace {
-
-bool isUnder(const std::string& path, const std::string& folder) {
-    std::string prefix = folder;
-    while (prefix.size() > 1 && prefix.back() == '/') {
-        prefix.pop_back();
-    }
-    if (prefix == "/") {
-        return true;
-    }
-    return path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
-           path[prefix.size()] == '/';
-}
 
 // ApproximateIndex::Options::trainingRows = 0 means this many.
 constexpr std::size_t kDefaultTrainingRows = 20000;
@@ -422,7 +411,9 @@ struct PhotoSearch::Impl {
     }
 
     // The path a result shows: the first one inside the filter's folders; "" if none passes.
-    std::string pathFor(PhotoId photo, const SearchFilter& filter) const {
+    // `folders`: the filter's folders as Paths, made once per search rather than per row.
+    std::string pathFor(PhotoId photo, const SearchFilter& filter,
+                        const std::vector<Path>& folders) const {
         const auto found = photos.find(photo);
         if (found == photos.end()) {
             return {};
@@ -444,11 +435,11 @@ struct PhotoSearch::Impl {
             }
         }
         for (const auto& file : record.files) {
-            if (filter.folders.empty()) {
+            if (folders.empty()) {
                 return file.path;
             }
-            for (const auto& folder : filter.folders) {
-                if (isUnder(file.path, folder)) {
+            for (const Path& folder : folders) {
+                if (folder.contains(file.path)) {
                     return file.path;
                 }
             }
@@ -458,9 +449,10 @@ struct PhotoSearch::Impl {
 
     std::vector<SearchResult> rank(std::span<const float> query, const SearchFilter& filter,
                                    std::size_t topK) {
+        const std::vector<Path> folders(filter.folders.begin(), filter.folders.end());
         std::function<bool(PhotoId)> keep;
         if (!everyRowHasAPath || !isEmpty(filter)) {
-            keep = [&](PhotoId photo) { return !pathFor(photo, filter).empty(); };
+            keep = [&](PhotoId photo) { return !pathFor(photo, filter, folders).empty(); };
         }
         SearchStats stats;
         std::optional<std::vector<ScoredPhoto>> approximate;
@@ -474,7 +466,7 @@ struct PhotoSearch::Impl {
         std::vector<SearchResult> results;
         results.reserve(scored.size());
         for (const auto& hit : scored) {
-            results.push_back({hit.photo, pathFor(hit.photo, filter), hit.score});
+            results.push_back({hit.photo, pathFor(hit.photo, filter, folders), hit.score});
         }
         return results;
     }
@@ -706,8 +698,8 @@ std::vector<DuplicateGroupPair> PhotoSearch::nearDuplicates(float threshold, std
     std::vector<DuplicateGroupPair> result;
     const SearchFilter all;
     for (const auto& pair : pairs) {
-        result.push_back({{pair.first, impl_->pathFor(pair.first, all), pair.similarity},
-                          {pair.second, impl_->pathFor(pair.second, all), pair.similarity},
+        result.push_back({{pair.first, impl_->pathFor(pair.first, all, {}), pair.similarity},
+                          {pair.second, impl_->pathFor(pair.second, all, {}), pair.similarity},
                           pair.similarity});
     }
     return result;
