@@ -199,6 +199,50 @@ class TestLibraryStore : public QObject {
         QVERIFY(store.folders().empty());
     }
 
+    // The sidebar's counts in one query agree with filesUnder and hasVector folder by folder:
+    // nested folders, the root, a sibling sharing a prefix, a copy of an indexed photo, a
+    // vector of another model and an instructed vector (neither counts).
+    void folderCountsAgreeWithFilesUnder() {
+        QTemporaryDir dir;
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        const PhotoId a = store.recordFile({"/p/a.jpg", 1, 1}, facts("h1"));
+        store.recordFile({"/p/sub/copy.jpg", 1, 2}, facts("h1"));
+        const PhotoId b = store.recordFile({"/p/sub/b.jpg", 2, 3}, facts("h2"));
+        const PhotoId c = store.recordFile({"/pq/c.jpg", 3, 4}, facts("h3"));
+        const auto model = store.modelId("fp", 1);
+        const auto other = store.modelId("other", 1);
+        store.putVectors(model, "", {{a, {1.0f}}});
+        store.putVectors(model, "a dog", {{b, {1.0f}}});
+        store.putVectors(other, "", {{c, {1.0f}}});
+        for (const char* folder : {"/p", "/p/sub", "/pq", "/", "/empty"}) {
+            store.addFolder(folder);
+        }
+        const auto counts = store.folderCounts(model);
+        QCOMPARE(counts.size(), std::size_t{5});
+        for (const auto& count : counts) {
+            const auto files = store.filesUnder(count.folder);
+            std::int64_t indexed = 0;
+            for (const auto& [file, photo] : files) {
+                indexed += store.hasVector(photo, model, "") ? 1 : 0;
+            }
+            QCOMPARE(count.files, static_cast<std::int64_t>(files.size()));
+            QCOMPARE(count.indexed, indexed);
+        }
+        QCOMPARE(QString::fromStdString(counts[0].folder), QStringLiteral("/"));
+        QCOMPARE(counts[0].files, std::int64_t{4});
+        QCOMPARE(counts[0].indexed, std::int64_t{2});  // a.jpg and its copy
+        QCOMPARE(QString::fromStdString(counts[2].folder), QStringLiteral("/p"));
+        QCOMPARE(counts[2].files, std::int64_t{3});
+        QCOMPARE(counts[3].files, std::int64_t{2});  // /p/sub
+        QCOMPARE(counts[3].indexed, std::int64_t{1});
+        QCOMPARE(counts[4].files, std::int64_t{1});  // /pq, not inside /p
+        QCOMPARE(counts[4].indexed, std::int64_t{0});
+        QCOMPARE(counts[1].files, std::int64_t{0});  // /empty
+        for (const auto& count : store.folderCounts(std::nullopt)) {
+            QCOMPARE(count.indexed, std::int64_t{0});
+        }
+    }
+
     // Failed files under a folder, by whole path components, whether or not they have a file
     // row; removeFiles forgets a failure that has none.
     void failedFilesUnderAFolder() {

@@ -167,17 +167,12 @@ void SearchWorker::refreshFolderStates() {
         if (current->embedder)
             model = store.findModel(current->embedder->fingerprint());
         const auto failures = store.failures();
-        for (const std::string& folder : store.folders()) {
+        for (const LibraryStore::FolderCount& count : store.folderCounts(model)) {
+            const std::string& folder = count.folder;
             FolderState state;
             state.folder = QString::fromStdString(folder);
-            const auto files = store.filesUnder(folder);
-            state.files = static_cast<int>(files.size());
-            if (model) {
-                for (const auto& [file, photo] : files) {
-                    if (store.hasVector(photo, *model, ""))
-                        ++state.indexed;
-                }
-            }
+            state.files = static_cast<int>(count.files);
+            state.indexed = static_cast<int>(count.indexed);
             // failures() comes ordered by path, and so does each folder's share of it.
             const Path root(folder);
             for (const IndexFailure& failure : failures) {

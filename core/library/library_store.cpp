@@ -285,6 +285,31 @@ std::vector<std::string> LibraryStore::folders() {
     return result;
 }
 
+std::vector<LibraryStore::FolderCount> LibraryStore::folderCounts(
+    std::optional<std::int64_t> model) {
+    std::lock_guard lock(impl_->mutex);
+    // The prefix is Path::childPrefix() in SQL: "/a/" for "/a", "/" for the root.
+    SqliteStatement statement(
+        impl_->db,
+        "SELECT d.path, COUNT(f.path), COUNT(v.photo_id) "
+        "FROM (SELECT path, CASE WHEN path = '/' THEN '/' ELSE path || '/' END AS prefix "
+        "      FROM folders) d "
+        "LEFT JOIN files f ON substr(f.path, 1, length(d.prefix)) = d.prefix "
+        "LEFT JOIN vectors v ON v.photo_id = f.photo_id AND v.model_id = :model "
+        "                   AND v.instruction = '' "
+        "GROUP BY d.path ORDER BY d.path");
+    if (model) {
+        statement.bind(":model", *model);
+    } else {
+        statement.bindNull(":model");
+    }
+    std::vector<FolderCount> result;
+    while (statement.step()) {
+        result.push_back({statement.columnText(0), statement.columnInt(1), statement.columnInt(2)});
+    }
+    return result;
+}
+
 std::optional<PhotoRecord> LibraryStore::photo(PhotoId id) {
     std::lock_guard lock(impl_->mutex);
     SqliteStatement statement(impl_->db,
