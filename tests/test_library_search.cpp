@@ -337,6 +337,51 @@ class TestLibrarySearch : public QObject {
         QVERIFY(std::abs(dot - first[0].score) < 1e-5f);
     }
 
+    // The search reports its own time: the same results as search(), and the model's share
+    // (here 30 ms per instructed photo) charged to the model, not to the ranking.
+    void timedSearchSplitsModelAndRanking() {
+        QTemporaryDir dir;
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        test::FakeEmbedder embedder(8);
+        test::FakeDecoder decoder;
+        const auto model = store.modelId(embedder.fingerprint(), 8);
+        for (int i = 0; i < 4; ++i) {
+            const QString path = dir.filePath(QString("p%1.jpg").arg(i));
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray::number(i * 7654321));
+            f.close();
+            PhotoFacts facts;
+            facts.contentHash = "h" + std::to_string(i);
+            facts.mediaType = "jpeg";
+            const PhotoId id = store.recordFile({path.toStdString(), 1, 1}, facts);
+            store.putVectors(
+                model, "",
+                {{id, embedder.embedImages({decoder.preprocess(path.toStdString())}, "")[0]}});
+        }
+        PhotoSearch search(store, embedder, decoder);
+        SearchRequest request;
+        request.query = "a dog";
+        request.topK = 3;
+        const auto plain = search.searchTimed(request, {}, {});
+        QCOMPARE(plain.results.size(), std::size_t{3});
+        const auto again = search.search(request);
+        for (std::size_t i = 0; i < again.size(); ++i) {
+            QCOMPARE(plain.results[i].photo, again[i].photo);
+        }
+        QVERIFY(plain.timings.embedSeconds >= 0.0);
+        QVERIFY(plain.timings.rankSeconds >= 0.0);
+
+        request.instruction = "what is on the left?";
+        embedder.delayMs = 30;
+        const auto instructed = search.searchTimed(request, {}, {});
+        QCOMPARE(instructed.results.size(), std::size_t{3});
+        QVERIFY2(instructed.timings.embedSeconds >= 4 * 0.030,
+                 qPrintable(QString::number(instructed.timings.embedSeconds)));
+        QVERIFY2(instructed.timings.rankSeconds < instructed.timings.embedSeconds,
+                 qPrintable(QString::number(instructed.timings.rankSeconds)));
+    }
+
     void experimentMatrixIsInstructionsByCandidates() {
         QTemporaryDir dir;
         const QString path = dir.filePath("x.jpg");

@@ -11,6 +11,7 @@
 
 #include "core/io/error.h"
 #include "core/library/file_record_batch.h"
+#include "core/library/filter_choices.h"
 #include "core/library/library_store.h"
 #include "core/library/sqlite_database.h"
 
@@ -241,6 +242,42 @@ class TestLibraryStore : public QObject {
         for (const auto& count : store.folderCounts(std::nullopt)) {
             QCOMPARE(count.indexed, std::int64_t{0});
         }
+    }
+
+    // What the filter bar offers: folders, distinct media types and the range of real days;
+    // a photo without a date, or with one no calendar has, counts as undated.
+    void filterChoicesOfALibrary() {
+        QTemporaryDir dir;
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        const auto record = [&](const std::string& name, const std::string& type,
+                                std::optional<std::string> taken) {
+            PhotoFacts f = facts(name);
+            f.mediaType = type;
+            f.takenAt = std::move(taken);
+            store.recordFile({"/p/" + name, 1, 1}, f);
+        };
+        record("a.jpg", "jpeg", "2021-07-04 12:00:00");
+        record("b.png", "png", "2019-12-31 23:59:59");
+        record("c.heic", "heic", "2023-01-02");
+        record("d.jpg", "jpeg", std::nullopt);
+        record("e.jpg", "jpeg", "2021-02-30 10:00:00");
+        record("f.jpg", "jpeg", "0000-01-01 00:00:00");
+        record("g.jpg", "jpeg", "2021:07:04 12:00:00");
+        store.addFolder("/q");
+        store.addFolder("/p");
+        const FilterChoices choices = filterChoices(store);
+        QCOMPARE(choices.folders, (std::vector<std::string>{"/p", "/q"}));
+        QCOMPARE(choices.mediaTypes, (std::vector<std::string>{"heic", "jpeg", "png"}));
+        QCOMPARE(choices.earliestDay, std::optional<std::string>("2019-12-31"));
+        QCOMPARE(choices.latestDay, std::optional<std::string>("2023-01-02"));
+        QCOMPARE(choices.undated, 4);
+
+        QTemporaryDir emptyDir;
+        LibraryStore empty(emptyDir.filePath("lib.sqlite3").toStdString());
+        const FilterChoices none = filterChoices(empty);
+        QVERIFY(none.mediaTypes.empty());
+        QVERIFY(!none.earliestDay && !none.latestDay);
+        QCOMPARE(none.undated, 0);
     }
 
     // Failed files under a folder, by whole path components, whether or not they have a file

@@ -3,11 +3,11 @@
 #include <QElapsedTimer>
 #include <algorithm>
 #include <exception>
-#include <set>
 
 #include "core/io/error.h"
 #include "core/io/path.h"
 #include "core/library/combined_query.h"
+#include "core/library/filter_choices.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
 #include "core/library/photo_search.h"
@@ -90,38 +90,30 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
         std::vector<SearchResult> results;
         const auto topK = static_cast<std::size_t>(std::max(1, query.topK));
         switch (query.kind) {
-            case SearchQuery::Kind::Text:
-                if (query.instruction.trimmed().isEmpty()) {
-                    // Split so the model's share of the time is known: the query vector, then
-                    // the ranking alone.
-                    timer.start();
-                    const auto vector =
-                        search.queryVector(parseCombinedQuery(query.text.toStdString()));
-                    timing.embedMs = elapsedMs(timer);
-                    timer.start();
-                    results = search.searchByVector(vector, restriction, topK);
-                    timing.rankMs = elapsedMs(timer);
-                } else {
-                    // The filter narrows the candidates before they are re-ranked, so only
-                    // photos it shows are embedded with the instruction.
-                    SearchRequest request;
-                    request.query = query.text.toStdString();
-                    request.instruction = query.instruction.trimmed().toStdString();
-                    request.filter = restriction;
-                    // The re-ranked candidates are the results: asking for the grid's 1000
-                    // would embed 1000 photos (an hour on a CPU) instead of 100.
-                    request.topK = std::min(topK, request.instructionCandidates);
-                    timer.start();
-                    results = search.search(
-                        request,
-                        [&](std::size_t done, std::size_t total) {
-                            embedded = done;
-                            emit progress(id, static_cast<int>(done), static_cast<int>(total));
-                        },
-                        stop.get_token());
-                    timing.embedMs = elapsedMs(timer);  // dominated by instructed embeddings
-                }
+            case SearchQuery::Kind::Text: {
+                // The filter narrows the candidates before an instruction re-ranks them, so
+                // only photos it shows are embedded with the instruction.
+                SearchRequest request;
+                request.query = query.text.toStdString();
+                request.instruction = query.instruction.trimmed().toStdString();
+                request.filter = restriction;
+                // The re-ranked candidates are the results: asking for the grid's 1000 would
+                // embed 1000 photos (an hour on a CPU) instead of 100.
+                request.topK = request.instruction.empty()
+                                   ? topK
+                                   : std::min(topK, request.instructionCandidates);
+                TimedSearchResults answer = search.searchTimed(
+                    request,
+                    [&](std::size_t done, std::size_t total) {
+                        embedded = done;
+                        emit progress(id, static_cast<int>(done), static_cast<int>(total));
+                    },
+                    stop.get_token());
+                results = std::move(answer.results);
+                timing.embedMs = answer.timings.embedSeconds * 1000.0;
+                timing.rankMs = answer.timings.rankSeconds * 1000.0;
                 break;
+            }
             case SearchQuery::Kind::Example:
                 timer.start();
                 results = search.searchByExample(query.path.toStdString(), restriction, topK);
@@ -197,29 +189,17 @@ void SearchWorker::refreshFilterOptions() {
         return;
     FilterOptions options;
     try {
-        LibraryStore& store = *current->store;
-        for (const std::string& folder : store.folders())
+        const FilterChoices choices = filterChoices(*current->store);
+        for (const std::string& folder : choices.folders)
             options.folders << QString::fromStdString(folder);
-        std::set<std::string> types;
-        for (const PhotoRecord& photo : store.allPhotos()) {
-            if (!photo.mediaType.empty())
-                types.insert(photo.mediaType);
-            const QDate day =
-                photo.takenAt
-                    ? QDate::fromString(QString::fromStdString(photo.takenAt->substr(0, 10)),
-                                        Qt::ISODate)
-                    : QDate();
-            if (!day.isValid()) {
-                ++options.undated;
-                continue;
-            }
-            if (!options.earliest.isValid() || day < options.earliest)
-                options.earliest = day;
-            if (!options.latest.isValid() || day > options.latest)
-                options.latest = day;
-        }
-        for (const std::string& type : types)
+        for (const std::string& type : choices.mediaTypes)
             options.mediaTypes << QString::fromStdString(type);
+        const auto toDate = [](const std::optional<std::string>& day) {
+            return day ? QDate::fromString(QString::fromStdString(*day), Qt::ISODate) : QDate();
+        };
+        options.earliest = toDate(choices.earliestDay);
+        options.latest = toDate(choices.latestDay);
+        options.undated = choices.undated;
     } catch (const std::exception&) {
         // A library another process is migrating: keep the choices shown until the next try.
         return;

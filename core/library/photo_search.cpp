@@ -1,6 +1,7 @@
 #include "core/library/photo_search.h"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <sstream>
 #include <thread>
@@ -579,29 +580,49 @@ std::vector<SearchResult> PhotoSearch::search(const SearchRequest& request,
 
 std::vector<SearchResult> PhotoSearch::search(const SearchRequest& request,
                                               const Progress& progress, std::stop_token stop) {
+    return searchTimed(request, progress, stop).results;
+}
+
+TimedSearchResults PhotoSearch::searchTimed(const SearchRequest& request, const Progress& progress,
+                                            std::stop_token stop) {
     const bool instructed = !request.instruction.empty();
     if (instructed && !impl_->embedder.supportsInstructions()) {
         throw Error("instruction", "the model has no instruct adapter (--instruct-adapter)");
     }
+    using Clock = std::chrono::steady_clock;
+    TimedSearchResults out;
+    SearchTimings& timings = out.timings;
+    auto clock = Clock::now();
+    // Adds the time since the last lap to `seconds`.
+    const auto lap = [&clock](double& seconds) {
+        const auto now = Clock::now();
+        seconds += std::chrono::duration<double>(now - clock).count();
+        clock = now;
+    };
     std::vector<float> query;
     std::vector<SearchResult> candidates;
     {
         std::lock_guard lock(impl_->mutex);
         impl_->refresh();
         if (!impl_->model) {
-            return {};  // nothing indexed with this model yet
+            return out;  // nothing indexed with this model yet
         }
+        lap(timings.rankSeconds);
         query = impl_->queryVector(parseCombinedQuery(request.query));
+        lap(timings.embedSeconds);
         if (!instructed) {
-            return impl_->rank(query, request.filter, request.topK);
+            out.results = impl_->rank(query, request.filter, request.topK);
+            lap(timings.rankSeconds);
+            return out;
         }
         // Instruction mode re-ranks the plain search's best candidates by their instructed
         // vectors.
         candidates = impl_->rank(query, request.filter,
                                  std::max(request.topK, request.instructionCandidates));
+        lap(timings.rankSeconds);
     }
     if (candidates.empty()) {
-        return candidates;
+        return out;
     }
     // From here on only the store (its own lock) and the model are used: a search from another
     // thread does not wait for these photos.
@@ -638,6 +659,7 @@ std::vector<SearchResult> PhotoSearch::search(const SearchRequest& request,
             progress(done + 1, missing.size());
         }
     }
+    lap(timings.embedSeconds);
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         if (vectors[i]->size() != query.size()) {
             throw Error("photo " + std::to_string(candidates[i].photo),
@@ -651,7 +673,9 @@ std::vector<SearchResult> PhotoSearch::search(const SearchRequest& request,
     if (candidates.size() > request.topK) {
         candidates.resize(request.topK);
     }
-    return candidates;
+    lap(timings.rankSeconds);
+    out.results = std::move(candidates);
+    return out;
 }
 
 std::vector<SearchResult> PhotoSearch::searchSimilar(PhotoId photo, const SearchFilter& filter,
