@@ -280,6 +280,30 @@ class TestLibraryStore : public QObject {
         QCOMPARE(none.undated, 0);
     }
 
+    // A library another connection holds past the busy timeout says so with its own type
+    // (the desktop then tries again later); any other SQL failure stays a plain abc::Error.
+    void busyLibraryIsToldApartFromOtherFailures() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("lib.sqlite3").toStdString();
+        SqliteDatabase holder(path);
+        SqliteDatabase waiter(path, SqliteDatabase::Mode::ReadWrite, 50);
+        {
+            SqliteTransaction write(holder);
+            QVERIFY_THROWS_EXCEPTION(DatabaseBusy, SqliteTransaction{waiter});
+        }
+        SqliteTransaction free(waiter);  // released: the write lock is there to take
+        free.commit();
+        bool plain = false;
+        try {
+            waiter.execute("SELECT * FROM no_such_table");
+        } catch (const DatabaseBusy&) {
+            QFAIL("a missing table is not a busy library");
+        } catch (const Error&) {
+            plain = true;
+        }
+        QVERIFY(plain);
+    }
+
     // Failed files under a folder, by whole path components, whether or not they have a file
     // row; removeFiles forgets a failure that has none.
     void failedFilesUnderAFolder() {

@@ -350,7 +350,7 @@ class TestUiFilters : public QObject {
         QVERIFY(search(window, QStringLiteral("a sunny day")));
         QCOMPARE(shownPaths(window), paths({"garden.jpg", "cat.heic"}));
         window.removeFolder(folder(QStringLiteral("home")));
-        QVERIFY(window.settings().filter.folder.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(window.settings().filter.folder.isEmpty(), kWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(shownPaths(window), paths({"beach.jpg", "city.png", "night.jpg"}),
                                   kWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(window.filterBar()->folderChoice()->count(), 2, kWaitMs);

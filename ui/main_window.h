@@ -111,6 +111,8 @@ class MainWindow : public QMainWindow {
     void searchByExample(const QString& imagePath);
     void findSimilar(const QString& path);
     void addFolder(const QString& folder);
+    // Forgets the folder on the search thread; the sidebar, the filter bar and the status
+    // line follow once it is done.
     void removeFolder(const QString& folder);
     void startIndexing();
     void togglePause();
@@ -155,6 +157,7 @@ class MainWindow : public QMainWindow {
     void onIndexProgress(const abc::IndexProgress& progress);
     void onIndexFinished(const abc::IndexSummary& summary);
     void onIndexFailed(const QString& message);
+    void onFolderForgotten(const QString& folder, int removedFiles);
     void setIndexingUi(bool running);
     void applyPendingModelSettings();
     void loadModelAsync();

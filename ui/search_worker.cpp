@@ -11,6 +11,7 @@
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
 #include "core/library/photo_search.h"
+#include "core/library/sqlite_database.h"
 #include "ui/engine_session.h"
 
 namespace abc::ui {
@@ -176,8 +177,12 @@ void SearchWorker::refreshFolderStates() {
             state.failed = static_cast<int>(state.failures.size());
             states.append(state);
         }
-    } catch (const std::exception&) {
-        // A library another process is migrating: keep the states shown until the next try.
+    } catch (const DatabaseBusy&) {
+        // Another process holds the library (migrating it, say): keep the states shown until
+        // the next try.
+        return;
+    } catch (const std::exception& error) {
+        emit libraryReadFailed(QString::fromUtf8(error.what()));
         return;
     }
     emit folderStatesReady(states);
@@ -200,11 +205,27 @@ void SearchWorker::refreshFilterOptions() {
         options.earliest = toDate(choices.earliestDay);
         options.latest = toDate(choices.latestDay);
         options.undated = choices.undated;
-    } catch (const std::exception&) {
-        // A library another process is migrating: keep the choices shown until the next try.
+    } catch (const DatabaseBusy&) {
+        // Another process holds the library (migrating it, say): keep the choices shown until
+        // the next try.
+        return;
+    } catch (const std::exception& error) {
+        emit libraryReadFailed(QString::fromUtf8(error.what()));
         return;
     }
     emit filterOptionsReady(options);
+}
+
+void SearchWorker::forgetFolder(const QString& folder) {
+    const auto current = session();
+    if (!current)
+        return;
+    try {
+        const std::size_t removed = current->store->forgetFolder(folder.toStdString());
+        emit folderForgotten(folder, static_cast<int>(removed));
+    } catch (const std::exception& error) {
+        emit folderNotForgotten(folder, QString::fromUtf8(error.what()));
+    }
 }
 
 }  // namespace abc::ui
