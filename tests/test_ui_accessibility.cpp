@@ -30,6 +30,7 @@
 #include <QTextEdit>
 
 #include "core/model/device.h"
+#include "support/ui_test_setup.h"
 #include "ui/duplicates_view.h"
 #include "ui/failed_files_dialog.h"
 #include "ui/first_run_page.h"
@@ -152,10 +153,7 @@ class TestUiAccessibility : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-accessibility-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-accessibility-test"));
         QVERIFY(work_.isValid());
         library_ =
             abc::test::makeUiPhotoLibrary(work_.filePath(QStringLiteral("photos")),

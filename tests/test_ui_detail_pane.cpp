@@ -28,12 +28,14 @@
 #include <QUrl>
 
 #include "core/library/library_store.h"
+#include "support/ui_test_setup.h"
 #include "ui/detail_pane.h"
 #include "ui/engine_session.h"
 #include "ui/main_window.h"
 #include "ui/results_model.h"
 #include "ui/results_view.h"
 
+using abc::test::tinySettings;
 using abc::ui::AppSettings;
 using abc::ui::DetailPane;
 using abc::ui::EngineSession;
@@ -46,18 +48,6 @@ const QStringList kPhotos = {"dog_and_cat.jpg", "gradient_640x480.png", "gray_50
                              "rounding_462x350.png", "tiny_40x30.jpg"};
 const QString kFileManagerService = QStringLiteral("org.freedesktop.FileManager1");
 const QString kFileManagerPath = QStringLiteral("/org/freedesktop/FileManager1");
-
-AppSettings tinySettings(const QString& libraryFile) {
-    AppSettings settings;
-    settings.baseModel = kReference + "/tiny-abc/Qwen2-VL";
-    settings.pretrainAdapter = kReference + "/tiny-abc/ABC-Pretrain";
-    settings.instructAdapter = kReference + "/tiny-abc/ABC-Instruct";
-    settings.device = QStringLiteral("cpu");
-    settings.precision = QStringLiteral("float32");
-    settings.imageTokens = 256;
-    settings.libraryFile = libraryFile;
-    return settings;
-}
 
 }  // namespace
 
@@ -133,10 +123,7 @@ class TestUiDetailPane : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QGuiApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QGuiApplication::setApplicationName(QStringLiteral("abc-photos-detail-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-detail-test"));
         QVERIFY(work_.isValid());
 
         // A private session bus with no service files, so no real file manager is reachable

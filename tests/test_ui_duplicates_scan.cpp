@@ -19,6 +19,7 @@
 
 #include "core/library/library_store.h"
 #include "core/library/photo_search.h"
+#include "support/ui_test_setup.h"
 #include "ui/duplicates_model.h"
 #include "ui/duplicates_view.h"
 #include "ui/engine_session.h"
@@ -82,10 +83,7 @@ class TestUiDuplicatesScan : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-duplicates-scan-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-duplicates-scan-test"));
         QVERIFY(work_.isValid());
         scanLibrary_ = makeScanLibrary(work_.filePath(QStringLiteral("scan.sqlite3")));
     }

@@ -23,6 +23,7 @@
 #include <QTest>
 
 #include "core/library/library_store.h"
+#include "support/ui_test_setup.h"
 #include "test_library_fakes.h"
 #include "ui/engine_session.h"
 #include "ui/filter_bar.h"
@@ -115,10 +116,7 @@ class TestUiFilters : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-filters-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-filters-test"));
         QVERIFY(work_.isValid());
 
         abc::ui::AppSettings settings;

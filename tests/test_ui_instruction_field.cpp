@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <QToolButton>
 
+#include "support/ui_test_setup.h"
 #include "ui/main_window.h"
 #include "ui/results_model.h"
 #include "ui_photo_library.h"
@@ -63,10 +64,7 @@ class TestUiInstructionField : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-instruction-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-instruction-test"));
         QVERIFY(work_.isValid());
         library_ =
             abc::test::makeUiPhotoLibrary(work_.filePath(QStringLiteral("photos")),

@@ -17,6 +17,7 @@
 
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
+#include "support/ui_test_setup.h"
 #include "ui/engine_session.h"
 #include "ui/main_window.h"
 #include "ui/results_model.h"
@@ -82,10 +83,7 @@ class TestUiInstructionSearch : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-instruction-search-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-instruction-search-test"));
         QVERIFY(work_.isValid());
     }
 

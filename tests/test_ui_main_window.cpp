@@ -26,6 +26,7 @@
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
 #include "core/model/device.h"
+#include "support/ui_test_setup.h"
 #include "ui/detail_pane.h"
 #include "ui/engine_session.h"
 #include "ui/experiment_panel.h"
@@ -38,6 +39,7 @@
 #include "ui/settings_dialog.h"
 #include "ui/similarity_heatmap.h"
 
+using abc::test::tinySettings;
 using abc::ui::AppSettings;
 using abc::ui::EngineSession;
 using abc::ui::MainWindow;
@@ -54,18 +56,6 @@ QString screenshotDir() {
     return dir;
 }
 
-AppSettings tinySettings(const QString& libraryFile) {
-    AppSettings settings;
-    settings.baseModel = kReference + "/tiny-abc/Qwen2-VL";
-    settings.pretrainAdapter = kReference + "/tiny-abc/ABC-Pretrain";
-    settings.instructAdapter = kReference + "/tiny-abc/ABC-Instruct";
-    settings.device = QStringLiteral("cpu");
-    settings.precision = QStringLiteral("float32");
-    settings.imageTokens = 256;
-    settings.libraryFile = libraryFile;
-    return settings;
-}
-
 }  // namespace
 
 class TestUiMainWindow : public QObject {
@@ -77,10 +67,7 @@ class TestUiMainWindow : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-test"));
         QVERIFY(work_.isValid());
         photos_ = work_.filePath(QStringLiteral("photos"));
         QVERIFY(QDir().mkpath(photos_ + "/more"));

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <map>
 
+#include "support/ui_test_setup.h"
 #include "ui/detail_pane.h"
 #include "ui/first_run_page.h"
 #include "ui/main_window.h"
@@ -162,10 +163,7 @@ class TestUiPalette : public QObject {
   private slots:
     void initTestCase() {
         QDir().mkpath(QStringLiteral(ABC_BUILD_DIR "/screenshots"));
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-palette-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-palette-test"));
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
         QVERIFY(work_.isValid());
         QStringList photos;

@@ -24,6 +24,7 @@
 #include <QTimer>
 
 #include "core/library/library_store.h"
+#include "support/ui_test_setup.h"
 #include "ui/detail_pane.h"
 #include "ui/engine_session.h"
 #include "ui/failed_files_dialog.h"
@@ -32,6 +33,7 @@
 #include "ui/results_model.h"
 #include "ui/results_view.h"
 
+using abc::test::tinySettings;
 using abc::ui::AppSettings;
 using abc::ui::EngineSession;
 using abc::ui::MainWindow;
@@ -42,18 +44,6 @@ constexpr int kWaitMs = 30000;
 const QString kReference = QStringLiteral(ABC_REFERENCE_DIR);
 // DateTimeOriginal "2021:07:01 12:34:56" (tests/data/image/fixtures.json).
 const QString kExifPhoto = QStringLiteral(ABC_TEST_DATA_DIR "/image/fixtures/exif_o1_56x89.jpg");
-
-AppSettings tinySettings(const QString& libraryFile) {
-    AppSettings settings;
-    settings.baseModel = kReference + "/tiny-abc/Qwen2-VL";
-    settings.pretrainAdapter = kReference + "/tiny-abc/ABC-Pretrain";
-    settings.instructAdapter = kReference + "/tiny-abc/ABC-Instruct";
-    settings.device = QStringLiteral("cpu");
-    settings.precision = QStringLiteral("float32");
-    settings.imageTokens = 256;
-    settings.libraryFile = libraryFile;
-    return settings;
-}
 
 int rowOf(const MainWindow& window, const QString& path) {
     const auto hits = window.resultsModel()->hits();
@@ -78,10 +68,7 @@ class TestUiPhotoFacts : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-facts-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-facts-test"));
         QVERIFY(work_.isValid());
         photos_ = QDir(work_.filePath(QStringLiteral("photos"))).absolutePath();
         QVERIFY(QDir().mkpath(photos_ + "/damaged"));

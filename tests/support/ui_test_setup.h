@@ -1,0 +1,36 @@
+// What every desktop test sets up first, once: settings of its own and the tiny model.
+#pragma once
+
+#include <QCoreApplication>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QString>
+
+#include "ui/app_settings.h"
+
+namespace abc::test {
+
+// QStandardPaths in test mode and an application name of the test's own, with its settings
+// emptied: a test never reads what a person (or another test) saved.
+inline void useOwnApplicationSettings(const QString& applicationName) {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
+    QCoreApplication::setApplicationName(applicationName);
+    QSettings().clear();
+}
+
+// The tiny reference checkpoint with both adapters, on the CPU in float32.
+inline abc::ui::AppSettings tinySettings(const QString& libraryFile, int imageTokens = 256) {
+    const QString reference = QStringLiteral(ABC_REFERENCE_DIR);
+    abc::ui::AppSettings settings;
+    settings.baseModel = reference + "/tiny-abc/Qwen2-VL";
+    settings.pretrainAdapter = reference + "/tiny-abc/ABC-Pretrain";
+    settings.instructAdapter = reference + "/tiny-abc/ABC-Instruct";
+    settings.device = QStringLiteral("cpu");
+    settings.precision = QStringLiteral("float32");
+    settings.imageTokens = imageTokens;
+    settings.libraryFile = libraryFile;
+    return settings;
+}
+
+}  // namespace abc::test
