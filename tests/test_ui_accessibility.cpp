@@ -39,6 +39,7 @@
 #include "ui/settings_dialog.h"
 #include "ui_photo_library.h"
 
+using abc::test::findNamed;
 using abc::ui::AppSettings;
 using abc::ui::MainWindow;
 
@@ -190,7 +191,7 @@ class TestUiAccessibility : public QObject {
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         // The experiment tab's controls are walked too, and the hidden ones (the date range,
         // the indexing buttons) as they will be when shown.
-        window.tabs()->setCurrentIndex(1);
+        findNamed<QTabWidget>(window, "mainTabs")->setCurrentIndex(1);
         QVERIFY(everyControlNamed(&window, {"button", "line edit", "text edit", "item view",
                                             "combo box", "date edit", "link"}));
     }

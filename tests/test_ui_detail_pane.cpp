@@ -35,6 +35,7 @@
 #include "ui/results_model.h"
 #include "ui/results_view.h"
 
+using abc::test::findNamed;
 using abc::test::tinySettings;
 using abc::ui::AppSettings;
 using abc::ui::DetailPane;
@@ -106,19 +107,21 @@ class TestUiDetailPane : public QObject {
     // A window showing every photo, with `path` current, so the pane holds it.
     void showPhoto(MainWindow& window, const QString& path) {
         QSignalSpy shown(&window, &MainWindow::resultsShown);
-        window.searchBar()->setText(QStringLiteral("a photo"));
+        findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a photo"));
         window.runSearch();
         QVERIFY(shown.wait(30000));
         const auto hits = window.resultsModel()->hits();
         for (int row = 0; row < hits.size(); ++row) {
             if (hits[row].path == path)
-                window.resultsView()->setCurrentIndex(window.resultsModel()->index(row));
+                findNamed<abc::ui::ResultsView>(window, "resultsView")
+                    ->setCurrentIndex(window.resultsModel()->index(row));
         }
-        QCOMPARE(window.detailPane()->path(), path);
+        QCOMPARE(findNamed<abc::ui::DetailPane>(window, "detailPane")->path(), path);
     }
 
     QPushButton* action(MainWindow& window, const char* name) {
-        return window.detailPane()->findChild<QPushButton*>(QString::fromLatin1(name));
+        return findNamed<abc::ui::DetailPane>(window, "detailPane")
+            ->findChild<QPushButton*>(QString::fromLatin1(name));
     }
 
   private slots:
@@ -257,8 +260,8 @@ class TestUiDetailPane : public QObject {
                 QVERIFY2(hits[i].score < hits[1].score, "the twin is nearer than other photos");
         }
         // The grid shows them and the pane follows its new first tile.
-        QCOMPARE(window.resultsView()->currentIndex().row(), 0);
-        QCOMPARE(window.detailPane()->path(), chosen);
+        QCOMPARE(findNamed<abc::ui::ResultsView>(window, "resultsView")->currentIndex().row(), 0);
+        QCOMPARE(findNamed<abc::ui::DetailPane>(window, "detailPane")->path(), chosen);
     }
 
     void openAsksTheDesktopForTheFile() {
@@ -339,7 +342,7 @@ class TestUiDetailPane : public QObject {
         // A file manager that refuses is the same as none; one that answers gets the file.
         QList<QUrl> asked;
         bool answers = false;
-        window.detailPane()->setFileManager([&](const QUrl& file) {
+        findNamed<abc::ui::DetailPane>(window, "detailPane")->setFileManager([&](const QUrl& file) {
             asked << file;
             return answers;
         });

@@ -39,6 +39,7 @@
 #include "ui/results_view.h"
 #include "ui/thumbnail_provider.h"
 
+using abc::test::findNamed;
 using abc::ui::DuplicatePairRow;
 using abc::ui::DuplicatePairRows;
 using abc::ui::DuplicatesModel;
@@ -290,9 +291,11 @@ class TestUiDuplicates : public QObject {
         QSignalSpy shown(&window, &MainWindow::resultsShown);
         click("showInResultsSecond");
         QVERIFY(shown.wait(kWaitMs));
-        QCOMPARE(window.resultsView()->currentIndex().data(abc::ui::ResultsModel::PathRole),
+        QCOMPARE(findNamed<abc::ui::ResultsView>(window, "resultsView")
+                     ->currentIndex()
+                     .data(abc::ui::ResultsModel::PathRole),
                  QVariant(pair.second));
-        QCOMPARE(window.detailPane()->path(), pair.second);
+        QCOMPARE(findNamed<abc::ui::DetailPane>(window, "detailPane")->path(), pair.second);
         QCOMPARE(window.resultsModel()->hit(0).path, pair.second);
         QCOMPARE(window.resultsModel()->hit(1).path, pair.first);
 

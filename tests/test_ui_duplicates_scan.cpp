@@ -28,6 +28,7 @@
 #include "ui/results_view.h"
 #include "ui_photo_library.h"
 
+using abc::test::findNamed;
 using abc::ui::DuplicatePairRow;
 using abc::ui::DuplicatesModel;
 using abc::ui::DuplicatesView;
@@ -182,7 +183,9 @@ class TestUiDuplicatesScan : public QObject {
         QVERIFY(copy != first);
         window.showInResults(copy);
         QVERIFY(results.wait(kWaitMs));
-        QCOMPARE(window.resultsView()->currentIndex().data(abc::ui::ResultsModel::PathRole),
+        QCOMPARE(findNamed<abc::ui::ResultsView>(window, "resultsView")
+                     ->currentIndex()
+                     .data(abc::ui::ResultsModel::PathRole),
                  QVariant(copy));
         QCOMPARE(window.resultsModel()->hit(0).path, copy);
         QVERIFY2(!window.statusText().contains(QStringLiteral("hidden")),

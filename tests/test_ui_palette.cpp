@@ -33,6 +33,7 @@
 #include "ui/similarity_heatmap.h"
 #include "ui_photo_library.h"
 
+using abc::test::findNamed;
 using abc::ui::MainWindow;
 
 namespace {
@@ -390,13 +391,14 @@ class TestUiPalette : public QObject {
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QSignalSpy shown(&window, &MainWindow::resultsShown);
-        window.searchBar()->setText(QStringLiteral("a dog on the sofa"));
+        findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a dog on the sofa"));
         window.runSearch();
         QVERIFY(shown.wait(20000));
         QCOMPARE(window.resultsModel()->rowCount(), library_.paths.size());
-        window.resultsView()->setCurrentIndex(window.resultsModel()->index(1));
+        findNamed<abc::ui::ResultsView>(window, "resultsView")
+            ->setCurrentIndex(window.resultsModel()->index(1));
         // Every visible thumbnail decoded off the GUI thread, and the preview.
-        QTRY_VERIFY_WITH_TIMEOUT(!window.detailPane()
+        QTRY_VERIFY_WITH_TIMEOUT(!findNamed<abc::ui::DetailPane>(window, "detailPane")
                                       ->findChild<QLabel*>(QStringLiteral("detailPreview"))
                                       ->pixmap()
                                       .isNull(),
@@ -410,7 +412,7 @@ class TestUiPalette : public QObject {
         const QPalette& p = window.palette();
         VERIFY_READABLE_ON(image, QRect(4, image.height() - 20, 400, 18), p, QPalette::Window,
                            "status bar");
-        auto* view = window.resultsView();
+        auto* view = findNamed<abc::ui::ResultsView>(window, "resultsView");
         const QRect viewport = inside(view->viewport(), &window);
         const QRect empty(viewport.left() + 4, viewport.bottom() - 30, viewport.width() - 8, 24);
         QVERIFY2(near(measure(image, empty).background, p.color(QPalette::Base)),

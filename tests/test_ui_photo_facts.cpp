@@ -33,6 +33,7 @@
 #include "ui/results_model.h"
 #include "ui/results_view.h"
 
+using abc::test::findNamed;
 using abc::test::tinySettings;
 using abc::ui::AppSettings;
 using abc::ui::EngineSession;
@@ -107,8 +108,8 @@ class TestUiPhotoFacts : public QObject {
     void detailPaneShowsTheExifDateTaken() {
         MainWindow& window = *window_;
         QSignalSpy shown(&window, &MainWindow::resultsShown);
-        window.searchBar()->setText(QStringLiteral("a photo"));
-        QTest::keyClick(window.searchBar(), Qt::Key_Return);
+        findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a photo"));
+        QTest::keyClick(findNamed<QLineEdit>(window, "searchBar"), Qt::Key_Return);
         QVERIFY(shown.wait(kWaitMs));
         QCOMPARE(window.resultsModel()->rowCount(), 2);
 
@@ -117,10 +118,10 @@ class TestUiPhotoFacts : public QObject {
         QVERIFY(file);
         QCOMPARE(session_->store->photo(file->second)->takenAt.value_or(""),
                  std::string("2021-07-01 12:34:56"));
-        auto* pane = window.detailPane();
+        auto* pane = findNamed<abc::ui::DetailPane>(window, "detailPane");
         QSignalSpy dated(pane, &abc::ui::DetailPane::dateShown);
-        window.resultsView()->setCurrentIndex(
-            window.resultsModel()->index(rowOf(window, photo("dated.jpg"))));
+        findNamed<abc::ui::ResultsView>(window, "resultsView")
+            ->setCurrentIndex(window.resultsModel()->index(rowOf(window, photo("dated.jpg"))));
         QTRY_COMPARE_WITH_TIMEOUT(pane->path(), photo("dated.jpg"), kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(dated.count() > 0, kWaitMs);
         const QString taken = QLocale().toString(QDateTime(QDate(2021, 7, 1), QTime(12, 34, 56)),
@@ -134,8 +135,8 @@ class TestUiPhotoFacts : public QObject {
 
         // A photo without one: the file's modification time, labelled as such.
         dated.clear();
-        window.resultsView()->setCurrentIndex(
-            window.resultsModel()->index(rowOf(window, photo("undated.jpg"))));
+        findNamed<abc::ui::ResultsView>(window, "resultsView")
+            ->setCurrentIndex(window.resultsModel()->index(rowOf(window, photo("undated.jpg"))));
         QTRY_COMPARE_WITH_TIMEOUT(pane->path(), photo("undated.jpg"), kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(dated.count() > 0, kWaitMs);
         const QString modified = QLocale().toString(QFileInfo(photo("undated.jpg")).lastModified(),
@@ -147,7 +148,7 @@ class TestUiPhotoFacts : public QObject {
 
     void sidebarNamesTheUnreadableFilesAndWhy() {
         MainWindow& window = *window_;
-        auto* panel = window.foldersPanel();
+        auto* panel = findNamed<abc::ui::FoldersPanel>(window, "foldersPanel");
         auto* list = panel->list();
         QTRY_COMPARE_WITH_TIMEOUT(list->count(), 1, kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(list->item(0)->text().contains("2 could not be read"), kWaitMs);
@@ -228,7 +229,7 @@ class TestUiPhotoFacts : public QObject {
         dialog->close();
 
         // A folder without failures offers none.
-        window.foldersPanel()->setStates({});
+        findNamed<abc::ui::FoldersPanel>(window, "foldersPanel")->setStates({});
         QVERIFY(!link->isVisible());
         QVERIFY(!panel->showFailures(photos_));
     }

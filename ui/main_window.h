@@ -59,29 +59,15 @@ class MainWindow : public QMainWindow {
     void setSession(std::shared_ptr<EngineSession> session);
     std::shared_ptr<EngineSession> session() const { return session_; }
 
-    QLineEdit* searchBar() const { return searchBar_; }
-    QLineEdit* instructionBar() const { return instructionBar_; }
-    // The drop-down next to the instruction field: recent instructions, then the examples.
-    QToolButton* instructionChoices() const { return instructionChoices_; }
     static QStringList exampleInstructions();
-    ResultsView* resultsView() const { return resultsView_; }
     ResultsModel* resultsModel() const { return resultsModel_; }
-    DetailPane* detailPane() const { return detail_; }
-    FoldersPanel* foldersPanel() const { return folders_; }
-    FilterBar* filterBar() const { return filterBar_; }
     // Created on first use.
     DuplicatesView* duplicatesView();
-    ExperimentPanel* experimentPanel() const { return experiment_; }
-    ThumbnailProvider* thumbnails() const { return thumbnails_; }
-    QTabWidget* tabs() const { return tabs_; }
     QString statusText() const;
     const AppSettings& settings() const { return settings_; }
     bool isIndexing() const { return indexing_; }
     // A search was asked for and has not answered, failed or stopped yet.
     bool isSearching() const { return searching_; }
-    // The instruction search's progress bar and Stop button in the status bar.
-    QProgressBar* searchProgress() const { return searchProgress_; }
-    QPushButton* stopSearchButton() const { return stopSearchButton_; }
     bool isPaused() const { return paused_; }
     // The first-run page (asking where the model is) is shown instead of the library.
     bool isShowingFirstRun() const;

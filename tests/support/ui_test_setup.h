@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QObject>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QString>
@@ -31,6 +32,17 @@ inline abc::ui::AppSettings tinySettings(const QString& libraryFile, int imageTo
     settings.imageTokens = imageTokens;
     settings.libraryFile = libraryFile;
     return settings;
+}
+
+// The child of `parent` named `name`, found as a test (or assistive technology) finds it, not
+// through a getter kept for tests; a missing one ends the run, naming it.
+template <class T>
+T* findNamed(const QObject& parent, const QString& name) {
+    T* child = parent.findChild<T*>(name);
+    if (child == nullptr) {
+        qFatal("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
+    }
+    return child;
 }
 
 }  // namespace abc::test
