@@ -186,7 +186,10 @@ class TestUiMainWindow : public QObject {
         shown.clear();
         window.runSearch();
         QVERIFY(shown.wait(30000));
-        QTest::qWait(300);  // thumbnails arrive from the pool
+        QTRY_VERIFY_WITH_TIMEOUT(abc::test::thumbnailsLoaded(*findNamed<abc::ui::ThumbnailProvider>(
+                                                                 window, "resultThumbnails"),
+                                                             window.resultsModel()->hits()),
+                                 10000);
         // The screenshot shows the filter bar too, offering the library's folder and types.
         QVERIFY(findNamed<abc::ui::FilterBar>(window, "filterBar")->isVisible());
         QCOMPARE(

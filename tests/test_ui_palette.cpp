@@ -403,7 +403,10 @@ class TestUiPalette : public QObject {
                                       ->pixmap()
                                       .isNull(),
                                  10000);
-        QTest::qWait(500);
+        QTRY_VERIFY_WITH_TIMEOUT(abc::test::thumbnailsLoaded(*findNamed<abc::ui::ThumbnailProvider>(
+                                                                 window, "resultThumbnails"),
+                                                             window.resultsModel()->hits()),
+                                 10000);
         const QImage image = window.grab().toImage();
         const QString dir = QStringLiteral(ABC_BUILD_DIR "/screenshots");
         QDir().mkpath(dir);

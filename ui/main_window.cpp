@@ -176,6 +176,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     layout->addWidget(filterBar_);
 
     thumbnails_ = new ThumbnailProvider(256, {}, this);
+    thumbnails_->setObjectName(QStringLiteral("resultThumbnails"));
     resultsModel_ = new ResultsModel(thumbnails_, this);
     resultsView_ = new ResultsView(searchPage);
     resultsView_->setItemDelegate(new ResultTileDelegate(160, resultsView_));

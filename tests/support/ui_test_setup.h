@@ -8,6 +8,8 @@
 #include <QString>
 
 #include "ui/app_settings.h"
+#include "ui/photo_hit.h"
+#include "ui/thumbnail_provider.h"
 
 namespace abc::test {
 
@@ -43,6 +45,17 @@ T* findNamed(const QObject& parent, const QString& name) {
         qFatal("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
     }
     return child;
+}
+
+// Whether every hit's thumbnail is in memory (asking schedules those that are not), so a
+// screenshot shows pictures, not placeholders.
+inline bool thumbnailsLoaded(abc::ui::ThumbnailProvider& thumbnails,
+                             const abc::ui::PhotoHits& hits) {
+    bool all = true;
+    for (const abc::ui::PhotoHit& hit : hits) {
+        all = !thumbnails.thumbnail(hit.path).isNull() && all;
+    }
+    return all;
 }
 
 }  // namespace abc::test
