@@ -301,20 +301,8 @@ class TestLibrarySearch : public QObject {
         test::FakeEmbedder embedder(8);
         test::FakeDecoder decoder;
         const auto model = store.modelId(embedder.fingerprint(), 8);
-        for (int i = 0; i < 4; ++i) {
-            const QString path = dir.filePath(QString("p%1.jpg").arg(i));
-            QFile f(path);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QByteArray::number(i * 1234567));
-            f.close();
-            PhotoFacts facts;
-            facts.contentHash = "h" + std::to_string(i);
-            facts.mediaType = "jpeg";
-            const PhotoId id = store.recordFile({path.toStdString(), 1, 1}, facts);
-            store.putVectors(
-                model, "",
-                {{id, embedder.embedImages({decoder.preprocess(path.toStdString())}, "")[0]}});
-        }
+        test::recordFakePhotos(store, embedder, decoder, dir, 4,
+                               [](int i) { return QByteArray::number(i * 1234567); });
         PhotoSearch search(store, embedder, decoder);
         SearchRequest request;
         request.query = "a dog";
@@ -344,21 +332,7 @@ class TestLibrarySearch : public QObject {
         LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
         test::FakeEmbedder embedder(8);
         test::FakeDecoder decoder;
-        const auto model = store.modelId(embedder.fingerprint(), 8);
-        for (int i = 0; i < 4; ++i) {
-            const QString path = dir.filePath(QString("p%1.jpg").arg(i));
-            QFile f(path);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QByteArray::number(i * 7654321));
-            f.close();
-            PhotoFacts facts;
-            facts.contentHash = "h" + std::to_string(i);
-            facts.mediaType = "jpeg";
-            const PhotoId id = store.recordFile({path.toStdString(), 1, 1}, facts);
-            store.putVectors(
-                model, "",
-                {{id, embedder.embedImages({decoder.preprocess(path.toStdString())}, "")[0]}});
-        }
+        test::recordFakePhotos(store, embedder, decoder, dir, 4);
         PhotoSearch search(store, embedder, decoder);
         SearchRequest request;
         request.query = "a dog";
