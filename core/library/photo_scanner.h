@@ -35,9 +35,6 @@ struct ScanReport {
 // "tiff"), or nullopt when it is not an image we can decode. The extension is not trusted.
 std::optional<std::string> detectMediaType(const std::string& path);
 
-// Whether `path` lies strictly below `folder` (whole path components; both lexically normal).
-bool isUnderFolder(const std::string& path, const std::string& folder);
-
 // Walks folders recursively. Paths are absolute and lexically normal; a folder reached twice
 // through symlinks (a loop, or two links to one place) is walked once and the repeat is
 // reported. `cancelRequested`, polled per folder, stops the walk by throwing abc::Cancelled.
