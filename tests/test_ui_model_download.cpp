@@ -131,7 +131,7 @@ class TestUiModelDownload : public QObject {
         QVERIFY(!download->isVisible());
         // Bytes of the real total, a rate and an ETA.
         QTRY_VERIFY_WITH_TIMEOUT(
-            bar->value() > 20 && textOf(*page, "downloadStatus").contains("/s"), 20000);
+            bar->value() > 150 && textOf(*page, "downloadStatus").contains("/s"), 20000);
         const QString status = textOf(*page, "downloadStatus");
         QVERIFY2(status.contains(" of 55.") && status.contains("left") && status.contains("files"),
                  qPrintable(status));
@@ -226,6 +226,37 @@ class TestUiModelDownload : public QObject {
                  qPrintable(error->text()));
         QVERIFY(child<QPushButton>(*page, "downloadButton")->isVisible());
         QVERIFY(page->grab().save(screenshot("model_download_error.png")));
+    }
+
+    void checksumMismatchIsSaidInWords() {
+        FakeHub hub(log_, {"--corrupt", "model-00001-of-00002.safetensors"});
+        pointAt(hub);
+        auto page = openPage();
+        QSignalSpy failed(&workerOf(*page), &abc::ui::ModelDownloadWorker::failed);
+        QTest::mouseClick(child<QPushButton>(*page, "downloadButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
+        QCOMPARE(failed.at(0).at(0).value<abc::ui::ModelDownloadWorker::Failure>(),
+                 abc::ui::ModelDownloadWorker::Failure::ChecksumMismatch);
+        const QString error = textOf(*page, "downloadError");
+        QVERIFY2(error.contains("checksum mismatch") &&
+                     error.contains("model-00001-of-00002.safetensors"),
+                 qPrintable(error));
+        QVERIFY(!page->isReady());
+    }
+
+    void offlineIsSaidInWords() {
+        FakeHub hub(log_);
+        pointAt(hub);
+        qputenv("HF_HUB_OFFLINE", "1");
+        auto page = openPage();
+        QSignalSpy failed(&workerOf(*page), &abc::ui::ModelDownloadWorker::failed);
+        QTest::mouseClick(child<QPushButton>(*page, "downloadButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
+        qunsetenv("HF_HUB_OFFLINE");
+        QCOMPARE(failed.at(0).at(0).value<abc::ui::ModelDownloadWorker::Failure>(),
+                 abc::ui::ModelDownloadWorker::Failure::Offline);
+        QVERIFY(textOf(*page, "downloadError").contains("cannot be reached"));
+        QVERIFY(fake_hub::requests(log_).isEmpty());  // nothing was asked
     }
 
     // From the window's first start: the download, then the library (folders) with the model
