@@ -128,6 +128,7 @@ class TestUiModelDownload : public QObject {
         QSignalSpy progress(&workerOf(*page), &abc::ui::ModelDownloadWorker::progressed);
         QTest::mouseClick(download, Qt::LeftButton);
         QVERIFY(bar->isVisible());
+        QVERIFY(!page->continueButton()->isEnabled());
         QVERIFY(!download->isVisible());
         // Bytes of the real total, a rate and an ETA.
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -242,6 +243,27 @@ class TestUiModelDownload : public QObject {
                      error.contains("model-00001-of-00002.safetensors"),
                  qPrintable(error));
         QVERIFY(!page->isReady());
+    }
+
+    // More free space asked for than any disk has: refused before a weight is fetched.
+    void diskFullIsSaidInWords() {
+        FakeHub hub(log_);
+        pointAt(hub);
+        auto page = openPage();
+        abc::ModelDownloadRequest options;
+        options.freeSpaceMargin = 1ull << 62;
+        page->downloadPanel()->setDownloadOptions(options);
+        QSignalSpy failed(&workerOf(*page), &abc::ui::ModelDownloadWorker::failed);
+        QTest::mouseClick(child<QPushButton>(*page, "downloadButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
+        QCOMPARE(failed.at(0).at(0).value<abc::ui::ModelDownloadWorker::Failure>(),
+                 abc::ui::ModelDownloadWorker::Failure::DiskFull);
+        const QString error = textOf(*page, "downloadError");
+        QVERIFY2(error.contains("Not enough free disk space") && error.contains("is free"),
+                 qPrintable(error));
+        for (const auto& request : fake_hub::requests(log_))
+            QVERIFY2(!request.path.endsWith(".safetensors") || request.method == "HEAD",
+                     qPrintable(request.path));
     }
 
     void offlineIsSaidInWords() {

@@ -106,6 +106,8 @@ FirstRunPage::FirstRunPage(const AppSettings& settings, QWidget* parent)
         connect(row, &ModelLocationRow::changed, this, &FirstRunPage::updateReady);
     }
     connect(download_, &ModelDownloadPanel::downloaded, this, &FirstRunPage::useDownload);
+    // Folders chosen mid-download would be overwritten by the download's ids when it ends.
+    connect(download_, &ModelDownloadPanel::downloadingChanged, this, &FirstRunPage::updateReady);
     connect(continue_, &QPushButton::clicked, this, [this] {
         if (isReady())
             emit modelsChosen();
@@ -119,7 +121,7 @@ bool FirstRunPage::isReady() const {
 
 void FirstRunPage::updateReady() {
     if (continue_)
-        continue_->setEnabled(isReady());
+        continue_->setEnabled(isReady() && !(download_ && download_->isDownloading()));
     if (download_ && !download_->isDownloading())
         download_->setRepos(hubReposToDownload(settings()));
 }

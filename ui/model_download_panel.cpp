@@ -150,6 +150,18 @@ QString ModelDownloadPanel::reposKey() const {
     return QStringLiteral("modelDownload/totalBytes/") + key.replace('/', QStringLiteral("--"));
 }
 
+void ModelDownloadPanel::setDownloadOptions(ModelDownloadRequest options) {
+    options_ = std::move(options);
+    if (!isDownloading())
+        updateButton();
+}
+
+ModelDownloadRequest ModelDownloadPanel::request() const {
+    ModelDownloadRequest request = options_ ? *options_ : ModelDownloadRequest{};
+    request.repos = repos_;
+    return request;
+}
+
 void ModelDownloadPanel::setRepos(std::vector<HubRepoRequest> repos) {
     repos_ = std::move(repos);
     if (!isDownloading())
@@ -157,7 +169,7 @@ void ModelDownloadPanel::setRepos(std::vector<HubRepoRequest> repos) {
 }
 
 void ModelDownloadPanel::updateButton() {
-    const fs::path cache = huggingFaceHubCache();
+    const fs::path cache = request().cacheRoot;
     std::uint64_t fetched = 0;
     bool complete = !repos_.empty();
     for (const HubRepoRequest& repo : repos_) {
@@ -188,19 +200,16 @@ void ModelDownloadPanel::updateButton() {
 void ModelDownloadPanel::start() {
     if (isDownloading() || repos_.empty())
         return;
-    const fs::path cache = huggingFaceHubCache();
+    ModelDownloadRequest request = this->request();
     cachedAtStart_ = 0;
     for (const HubRepoRequest& repo : repos_)
-        cachedAtStart_ += repoCacheStatus(cache, repo).bytesOnDisk;
-    ModelDownloadRequest request;
-    request.repos = repos_;
-    request.cacheRoot = cache;
+        cachedAtStart_ += repoCacheStatus(request.cacheRoot, repo).bytesOnDisk;
     error_->hide();
     status_->setText(tr("Asking Hugging Face what to fetch…"));
     bar_->setValue(0);
     bar_->show();
-    setRunning(true);
     worker_->start(std::move(request));
+    setRunning(true);
 }
 
 void ModelDownloadPanel::togglePause() {
@@ -220,6 +229,7 @@ void ModelDownloadPanel::setRunning(bool running) {
     pause_->setVisible(running);
     cancel_->setVisible(running);
     pause_->setText(tr("&Pause"));
+    emit downloadingChanged(running);
 }
 
 void ModelDownloadPanel::showProgress(const DownloadProgress& progress) {
@@ -257,7 +267,7 @@ void ModelDownloadPanel::showFinished(qint64 bytesOnDisk) {
     bar_->setFormat(QStringLiteral("100 %"));
     status_->setText(tr("Downloaded: %1 in the Hugging Face cache (%2)")
                          .arg(bytesText(static_cast<std::uint64_t>(bytesOnDisk)),
-                              QString::fromStdString(huggingFaceHubCache().string())));
+                              QString::fromStdString(request().cacheRoot.string())));
     updateButton();
     emit downloaded();
 }

@@ -3,6 +3,7 @@
 #include <QWidget>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/hub/model_download.h"
@@ -27,12 +28,17 @@ class ModelDownloadPanel : public QWidget {
     // What the button fetches; the label follows what the cache already holds.
     void setRepos(std::vector<HubRepoRequest> repos);
     const std::vector<HubRepoRequest>& repos() const { return repos_; }
+    // The cache, hub client and limits each download uses (its `repos` are ignored); by
+    // default the environment's, read again at each start as huggingface_hub reads them.
+    void setDownloadOptions(ModelDownloadRequest options);
     bool isDownloading() const { return worker_->isRunning(); }
     QPushButton* downloadButton() const { return download_; }
 
   signals:
     // Every repository is in the cache, checked and linked.
     void downloaded();
+    // A download started or ended (finished, failed or cancelled).
+    void downloadingChanged(bool downloading);
 
   private:
     void start();
@@ -46,9 +52,11 @@ class ModelDownloadPanel : public QWidget {
     // earlier run measured.
     void updateButton();
     QString reposKey() const;
+    ModelDownloadRequest request() const;
 
     ModelDownloadWorker* worker_ = nullptr;
     std::vector<HubRepoRequest> repos_;
+    std::optional<ModelDownloadRequest> options_;
     std::uint64_t cachedAtStart_ = 0;  // blobs there before this run (its total leaves them out)
     QPushButton* download_ = nullptr;
     QProgressBar* bar_ = nullptr;
