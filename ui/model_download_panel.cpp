@@ -1,6 +1,5 @@
 #include "ui/model_download_panel.h"
 
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -202,6 +201,7 @@ void ModelDownloadPanel::start() {
         return;
     ModelDownloadRequest request = this->request();
     cachedAtStart_ = 0;
+    totalRemembered_ = false;
     for (const HubRepoRequest& repo : repos_)
         cachedAtStart_ += repoCacheStatus(request.cacheRoot, repo).bytesOnDisk;
     error_->hide();
@@ -240,9 +240,11 @@ void ModelDownloadPanel::showProgress(const DownloadProgress& progress) {
             tr("Asking Hugging Face what to fetch… (%1 files so far)").arg(progress.filesTotal));
         return;
     }
-    if (progress.totalBytes > 0) {
+    if (progress.totalBytes > 0 && !totalRemembered_) {
+        // Once per run (the plan's total does not change), not at every report.
         QSettings().setValue(reposKey(),
                              static_cast<qulonglong>(progress.totalBytes + cachedAtStart_));
+        totalRemembered_ = true;
     }
     const double fraction = progress.totalBytes > 0 ? static_cast<double>(progress.doneBytes) /
                                                           static_cast<double>(progress.totalBytes)

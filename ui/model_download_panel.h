@@ -58,6 +58,7 @@ class ModelDownloadPanel : public QWidget {
     std::vector<HubRepoRequest> repos_;
     std::optional<ModelDownloadRequest> options_;
     std::uint64_t cachedAtStart_ = 0;  // blobs there before this run (its total leaves them out)
+    bool totalRemembered_ = false;
     QPushButton* download_ = nullptr;
     QProgressBar* bar_ = nullptr;
     QLabel* status_ = nullptr;

@@ -6,7 +6,6 @@
 
 #include <memory>
 #include <thread>
-#include <vector>
 
 #include "core/hub/download_control.h"
 #include "core/hub/model_download.h"
