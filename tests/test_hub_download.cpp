@@ -28,15 +28,19 @@
 #include "core/hub/model_resolver.h"
 #include "core/hub/sha256.h"
 #include "core/io/error.h"
+#include "tests/support/fake_hub_process.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-const QString kTiny = QStringLiteral(ABC_REFERENCE_DIR "/tiny-abc");
-const std::string kBase = "Qwen/Qwen2-VL-7B-Instruct";
-const std::string kPretrain = "TIGER-Lab/ABC-Qwen2VL-Pretrain";
-const std::string kInstruct = "TIGER-Lab/ABC-Qwen2VL-Instruct";
+using fake_hub::FakeHub;
+using fake_hub::kBase;
+using fake_hub::kInstruct;
+using fake_hub::kPretrain;
+using fake_hub::kTiny;
+using fake_hub::Request;
+using fake_hub::requests;
 const char* kShard = "model-00001-of-00002.safetensors";
 
 std::string readAll(const fs::path& file) {
@@ -44,66 +48,6 @@ std::string readAll(const fs::path& file) {
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
-}
-
-// The fake hub, serving the tiny reference checkpoint under the real repository ids.
-class FakeHub {
-  public:
-    explicit FakeHub(const QString& logFile, QStringList faults = {},
-                     const QString& baseFolder = kTiny + "/Qwen2-VL") {
-        QStringList args{QStringLiteral(ABC_SOURCE_DIR "/tests/support/fake_hub_server.py"),
-                         "--log",
-                         logFile,
-                         "--repo",
-                         QString::fromStdString(kBase) + "=" + baseFolder,
-                         "--repo",
-                         QString::fromStdString(kPretrain) + "=" + kTiny + "/ABC-Pretrain",
-                         "--repo",
-                         QString::fromStdString(kInstruct) + "=" + kTiny + "/ABC-Instruct"};
-        args += faults;
-        process_.start(QStringLiteral(ABC_SYSTEM_PYTHON), args);
-        if (!process_.waitForStarted(10000)) {
-            qFatal("the fake hub did not start");
-        }
-        while (!process_.canReadLine() && process_.waitForReadyRead(10000)) {
-        }
-        const QByteArray line = process_.readLine().trimmed();
-        if (!line.startsWith("PORT ")) {
-            qFatal("the fake hub said %s (%s)", line.constData(),
-                   process_.readAllStandardError().constData());
-        }
-        endpoint_ = "http://127.0.0.1:" + line.mid(5).toStdString();
-    }
-    ~FakeHub() {
-        process_.kill();
-        process_.waitForFinished(5000);
-    }
-    const std::string& endpoint() const { return endpoint_; }
-
-  private:
-    QProcess process_;
-    std::string endpoint_;
-};
-
-struct Request {
-    QString method;
-    QString path;
-    QString range;
-    int status = 0;
-};
-
-QList<Request> requests(const QString& logFile) {
-    QList<Request> list;
-    QFile file(logFile);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return list;
-    }
-    while (!file.atEnd()) {
-        const QJsonObject r = QJsonDocument::fromJson(file.readLine()).object();
-        list.push_back({r["method"].toString(), r["path"].toString(), r["range"].toString(),
-                        r["status"].toInt()});
-    }
-    return list;
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <QScrollArea>
 #include <QVBoxLayout>
 
+#include "ui/model_download_panel.h"
+#include "ui/model_hub_repos.h"
 #include "ui/model_location_row.h"
 
 namespace abc::ui {
@@ -40,8 +42,8 @@ FirstRunPage::FirstRunPage(const AppSettings& settings, QWidget* parent)
         tr("ABC Photos searches your photos with the ABC embedding model, which runs entirely on "
            "this computer. It is made of three parts from Hugging Face, and not all of them were "
            "found. "
-           "Point each field to a folder you downloaded, or to a Hugging Face id already in "
-           "your Hugging Face cache."),
+           "Download them here into the Hugging Face cache, or point each field to a folder "
+           "you downloaded, or to a Hugging Face id already in your Hugging Face cache."),
         content));
 
     auto* parts = new QGroupBox(tr("What is needed"), content);
@@ -78,22 +80,15 @@ FirstRunPage::FirstRunPage(const AppSettings& settings, QWidget* parent)
            "(float32) and patience: a photo takes tens of seconds."),
         content));
 
-    auto* download =
-        new QPushButton(tr("Download from Hugging Face (coming in a later version)"), content);
-    download->setObjectName(QStringLiteral("downloadButton"));
-    download->setAccessibleName(tr("Download the model (not available yet)"));
-    download->setEnabled(false);
-    download->setToolTip(
-        tr("Until then: huggingface-cli download <id>, then choose the folders "
-           "above or keep the ids."));
+    download_ = new ModelDownloadPanel(content);
     auto* buttons = new QHBoxLayout;
-    buttons->addWidget(download);
-    buttons->addStretch(1);
-    continue_ = new QPushButton(tr("&Continue"), content);
+    buttons->addWidget(download_, 1);
+    continue_ = new QPushButton(tr("&Use folders I have"), content);
     continue_->setObjectName(QStringLiteral("firstRunContinue"));
     continue_->setAccessibleName(tr("Continue with these model folders"));
     continue_->setDefault(true);
     buttons->addWidget(continue_);
+    buttons->setAlignment(continue_, Qt::AlignTop);
     layout->addLayout(buttons);
     layout->addStretch(1);
 
@@ -110,6 +105,9 @@ FirstRunPage::FirstRunPage(const AppSettings& settings, QWidget* parent)
     for (auto* row : {base_, pretrain_, instruct_}) {
         connect(row, &ModelLocationRow::changed, this, &FirstRunPage::updateReady);
     }
+    connect(download_, &ModelDownloadPanel::downloaded, this, &FirstRunPage::useDownload);
+    // Folders chosen mid-download would be overwritten by the download's ids when it ends.
+    connect(download_, &ModelDownloadPanel::downloadingChanged, this, &FirstRunPage::updateReady);
     connect(continue_, &QPushButton::clicked, this, [this] {
         if (isReady())
             emit modelsChosen();
@@ -123,7 +121,18 @@ bool FirstRunPage::isReady() const {
 
 void FirstRunPage::updateReady() {
     if (continue_)
-        continue_->setEnabled(isReady());
+        continue_->setEnabled(isReady() && !(download_ && download_->isDownloading()));
+    if (download_ && !download_->isDownloading())
+        download_->setRepos(hubReposToDownload(settings()));
+}
+
+void FirstRunPage::useDownload() {
+    const AppSettings downloaded = withDownloadedRepos(settings(), download_->repos());
+    base_->setText(downloaded.baseModel);
+    pretrain_->setText(downloaded.pretrainAdapter);
+    instruct_->setText(downloaded.instructAdapter);
+    if (isReady())
+        emit modelsChosen();
 }
 
 AppSettings FirstRunPage::settings() const {

@@ -8,10 +8,12 @@ class QPushButton;
 
 namespace abc::ui {
 
+class ModelDownloadPanel;
 class ModelLocationRow;
 
 // Shown instead of the library when the model cannot be found: what ABC needs, how big it is,
-// where to point the application, and the place a download button will take.
+// where to point the application, and a download of it into the Hugging Face cache (which
+// goes on to the library once every part is there).
 class FirstRunPage : public QWidget {
     Q_OBJECT
 
@@ -22,17 +24,21 @@ class FirstRunPage : public QWidget {
     AppSettings settings() const;
     bool isReady() const;
     QPushButton* continueButton() const { return continue_; }
+    ModelDownloadPanel* downloadPanel() const { return download_; }
 
   signals:
     void modelsChosen();
 
   private:
     void updateReady();
+    // Points the fields at the downloaded repositories and goes on as "Continue" would.
+    void useDownload();
 
     AppSettings settings_;
     ModelLocationRow* base_ = nullptr;
     ModelLocationRow* pretrain_ = nullptr;
     ModelLocationRow* instruct_ = nullptr;
+    ModelDownloadPanel* download_ = nullptr;
     QPushButton* continue_ = nullptr;
 };
 

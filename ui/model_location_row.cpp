@@ -81,7 +81,10 @@ QString ModelLocationRow::text() const {
 }
 
 void ModelLocationRow::setText(const QString& text) {
-    edit_->setText(text);
+    if (edit_->text() == text)
+        recheck();  // the same id may resolve now: a download just put it in the cache
+    else
+        edit_->setText(text);
 }
 
 void ModelLocationRow::recheck() {

@@ -9,6 +9,8 @@
 #include <QRadioButton>
 #include <QVBoxLayout>
 
+#include "ui/model_cache_panel.h"
+#include "ui/model_hub_repos.h"
 #include "ui/model_location_row.h"
 
 namespace abc::ui {
@@ -119,6 +121,7 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(models);
+    layout->addWidget(new ModelCachePanel(hubReposOfSettings(settings), this));
     layout->addWidget(compute);
     layout->addWidget(detail);
     layout->addStretch(1);

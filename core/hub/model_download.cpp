@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/hub/blob_lock.h"
+#include "core/hub/download_errors.h"
 #include "core/hub/hub_cache_layout.h"
 #include "core/hub/sha256.h"
 #include "core/io/byte_size.h"
@@ -194,9 +195,10 @@ class Downloader {
         const auto where = existingAncestor(request_.cacheRoot);
         const auto available = fs::space(where).available;
         if (needed > 0 && available < needed + request_.freeSpaceMargin) {
-            throw Error(where.string(), "not enough free disk space: the model needs " +
-                                            byteSizeText(needed) + " more, " +
-                                            byteSizeText(available) + " is free");
+            throw NotEnoughDiskSpace(
+                where.string(), "not enough free disk space: the model needs " +
+                                    byteSizeText(needed) + " more, " + byteSizeText(available) +
+                                    " is free");
         }
     }
 
@@ -318,9 +320,10 @@ class Downloader {
             const std::string actual = sha256OfFile(partial, [this] { return keepGoing(); });
             if (actual != job.metadata.etag) {
                 fs::remove(partial);
-                throw Error(subject, "checksum mismatch: sha256 " + actual + ", the hub says " +
-                                         job.metadata.etag +
-                                         "; the damaged download was removed, run it again");
+                throw ChecksumMismatch(subject,
+                                       "checksum mismatch: sha256 " + actual + ", the hub says " +
+                                           job.metadata.etag +
+                                           "; the damaged download was removed, run it again");
             }
         }
         fs::rename(partial, blob);
@@ -374,9 +377,10 @@ std::vector<RepoDownloadResult> downloadModel(
         for (const auto& repo : request.repos) {
             repos += (repos.empty() ? "" : ", ") + repo.repoId;
         }
-        throw Error("HF_HUB_OFFLINE", "is set, so nothing is downloaded (" + repos +
-                                          "); unset it to download, or use a cache that holds "
-                                          "the model");
+        throw HubOfflineRefusal("HF_HUB_OFFLINE",
+                                "is set, so nothing is downloaded (" + repos +
+                                    "); unset it to download, or use a cache that holds "
+                                    "the model");
     }
     return Downloader(request, control, onProgress).run();
 }

@@ -65,9 +65,10 @@ struct RepoDownloadResult {
 // resumed with Range after a dropped connection or a restart, checked against its sha256 (LFS)
 // and its size, then renamed and linked under snapshots/<commit>/. refs/<revision> is written
 // once a repository is complete, so the resolver never takes a half snapshot for the model.
-// Throws abc::Error for HF_HUB_OFFLINE, too little free disk space, a checksum mismatch (the
-// bad file removed) or an unwritable cache; HubError for what the hub answers (401, 404, ...);
-// abc::Cancelled when `control` is cancelled (partial files kept for the next run).
+// Throws HubOfflineRefusal for HF_HUB_OFFLINE, NotEnoughDiskSpace, ChecksumMismatch (the bad
+// file removed; see download_errors.h), abc::Error for an unwritable cache; HubError for what the
+// hub answers (401, 404, ...); abc::Cancelled when `control` is cancelled (partial files kept for
+// the next run).
 std::vector<RepoDownloadResult> downloadModel(
     const ModelDownloadRequest& request, DownloadControl& control,
     const std::function<void(const DownloadProgress&)>& onProgress = {});
