@@ -24,6 +24,7 @@
 #include "core/io/byte_size.h"
 #include "core/model/device.h"
 #include "tests/support/fake_hub_process.h"
+#include "tests/support/ui_test_setup.h"
 #include "ui/engine_session.h"
 #include "ui/first_run_page.h"
 #include "ui/folders_panel.h"
@@ -48,10 +49,7 @@ QString screenshot(const QString& name) {
 
 template <typename T>
 T* child(const QObject& parent, const char* name) {
-    T* found = parent.findChild<T*>(QString::fromLatin1(name));
-    if (!found)
-        qFatal("no %s named %s", T::staticMetaObject.className(), name);
-    return found;
+    return abc::test::findNamed<T>(parent, QString::fromLatin1(name));
 }
 
 QString textOf(const QObject& parent, const char* name) {
@@ -301,7 +299,7 @@ class TestUiModelDownload : public QObject {
         QTest::mouseClick(child<QPushButton>(*window.firstRunPage(), "downloadButton"),
                           Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(!window.isShowingFirstRun(), 30000);
-        QVERIFY(window.foldersPanel()->isVisible());
+        QVERIFY(child<abc::ui::FoldersPanel>(window, "foldersPanel")->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->hasModel(), 30000);
         QCOMPARE(AppSettings::load().baseModel, QString::fromStdString(fake_hub::kBase));
         QVERIFY(window.grab().save(screenshot("model_download_first_run_done.png")));
