@@ -8,9 +8,30 @@ namespace abc {
 
 namespace {
 
+// What a user can act on comes first; the statement that met it stays for whoever debugs.
+std::string problemText(sqlite3* db, const std::string& what, const std::string& message) {
+    const int code = db != nullptr ? (sqlite3_extended_errcode(db) & 0xFF) : SQLITE_NOMEM;
+    const std::string detail = " (" + what + ": " + message + ")";
+    switch (code) {
+        case SQLITE_FULL:
+            return "the disk is full; nothing committed before was lost" + detail;
+        case SQLITE_READONLY:
+            return "the library cannot be written (a read-only file system or no write "
+                   "permission); searching it still works" +
+                   detail;
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+            return "the library file is damaged or not a library" + detail;
+        case SQLITE_IOERR:
+            return "the disk reported an input/output error" + detail;
+        default:
+            return what + ": " + message;
+    }
+}
+
 [[noreturn]] void fail(const std::string& subject, sqlite3* db, const std::string& what) {
     const char* message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-    throw Error(subject, what + ": " + message);
+    throw Error(subject, problemText(db, what, message));
 }
 
 }  // namespace
@@ -54,7 +75,7 @@ void SqliteDatabase::execute(const std::string& sql) {
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
         const std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
         sqlite3_free(message);
-        throw Error(path_, "SQL failed (" + sql.substr(0, 60) + "): " + text);
+        throw Error(path_, problemText(db_, "SQL failed (" + sql.substr(0, 60) + ")", text));
     }
 }
 
