@@ -28,7 +28,7 @@ double LoraConfig::scaling() const {
 
 bool LoraConfig::targets(const std::string& moduleName) const {
     if (targetPattern) {
-        return std::regex_match(moduleName, *compiled_);
+        return compiled_->fullMatch(moduleName);
     }
     for (const auto& entry : targetList) {
         if (moduleName == entry ||
@@ -125,13 +125,7 @@ LoraConfig LoraConfig::fromJsonText(const std::string& text, const std::string& 
     const json targets = root.value("target_modules", json());
     if (targets.is_string()) {
         config.targetPattern = targets.get<std::string>();
-        try {
-            config.compiled_ =
-                std::make_shared<std::regex>(*config.targetPattern, std::regex::ECMAScript);
-        } catch (const std::regex_error& e) {
-            throw Error(where("target_modules"),
-                        "regular expression not supported: " + std::string(e.what()));
-        }
+        config.compiled_.emplace(*config.targetPattern, where("target_modules"));
     } else if (targets.is_array() && !targets.empty()) {
         for (const auto& entry : targets) {
             if (!entry.is_string()) {

@@ -4,11 +4,11 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
+
+#include "core/model/module_pattern.h"
 
 namespace abc {
 
@@ -19,9 +19,7 @@ struct LoraConfig {
     bool useRslora = false;
     // target_modules: a list matches a module whose name equals an entry or ends with
     // "." + entry; a string is a regular expression that must match the whole name (Python
-    // re.fullmatch). std::regex ECMAScript agrees with Python re for the patterns adapters
-    // use (alternation, groups, classes, escapes, .*); Python-only syntax such as (?P<..>)
-    // or inline flags is rejected when the pattern is compiled.
+    // re.fullmatch; see ModulePattern).
     std::vector<std::string> targetList;
     std::optional<std::string> targetPattern;
     std::vector<std::string> modulesToSave;
@@ -35,7 +33,7 @@ struct LoraConfig {
     static LoraConfig fromJsonText(const std::string& text, const std::string& origin);
 
   private:
-    std::shared_ptr<const std::regex> compiled_;
+    std::optional<ModulePattern> compiled_;
 };
 
 }  // namespace abc
