@@ -16,10 +16,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "cli_process.h"
 #include "core/library/vector_set_fields.h"
+#include "support/cli_process.h"
+#include "support/photo_files.h"
 
 using namespace abc;
+using abc::test::writeImage;
 
 namespace {
 
@@ -32,37 +34,11 @@ struct Run {
 
 // The CLI with a settings folder of the test's own ($XDG_CONFIG_HOME), as a user's shell runs it.
 Run cli(const QStringList& args, const QString& configHome, int timeoutMs = 120000) {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(ABC_CLI_PATH), args);
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        qFatal("abc-photos-cli did not finish");
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
-
-QImage pattern(int seed) {
-    QImage image(56, 42, QImage::Format_RGB888);
-    for (int y = 0; y < image.height(); ++y) {
-        for (int x = 0; x < image.width(); ++x) {
-            image.setPixel(x, y,
-                           qRgb((x * (seed + 3) + y) % 256, (y * 7 + seed * 40) % 256,
-                                (x * y + seed * 13) % 256));
-        }
-    }
-    return image;
-}
-
-void writeImage(const QString& path, int seed, const char* format) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    if (!pattern(seed).save(path, format)) {
-        qFatal("cannot write %s", qPrintable(path));
-    }
+    test::CliOptions options;
+    options.timeoutMs = timeoutMs;
+    options.environment.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    const test::CliResult r = test::runCli(args, options);
+    return {r.exitCode, QString::fromUtf8(r.out), QString::fromUtf8(r.err)};
 }
 
 QStringList paths(const QString& json) {

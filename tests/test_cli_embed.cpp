@@ -11,7 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "cli_process.h"
+#include "support/cli_process.h"
 
 #include <algorithm>
 #include <cmath>

@@ -15,10 +15,13 @@
 #include <map>
 #include <set>
 
-#include "cli_process.h"
 #include "core/library/library_store.h"
+#include "support/cli_process.h"
+#include "support/photo_files.h"
 
 using namespace abc;
+using abc::test::writeFile;
+using abc::test::writeImage;
 
 namespace {
 
@@ -38,33 +41,6 @@ Run cli(const QStringList& args) {
     const auto r = test::runCli(args);
     const QString out = QString::fromUtf8(r.out);
     return {r.exitCode, out, out + QString::fromUtf8(r.err)};
-}
-
-QImage pattern(int seed) {
-    QImage image(56, 42, QImage::Format_RGB888);
-    for (int y = 0; y < image.height(); ++y) {
-        for (int x = 0; x < image.width(); ++x) {
-            image.setPixel(x, y,
-                           qRgb((x * (seed + 3) + y) % 256, (y * 7 + seed * 40) % 256,
-                                (x * y + seed * 13) % 256));
-        }
-    }
-    return image;
-}
-
-void writeImage(const QString& path, int seed, const char* format = "PNG") {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    if (!pattern(seed).save(path, format)) {
-        qFatal("cannot write %s", qPrintable(path));
-    }
-}
-
-void writeBytes(const QString& path, const QByteArray& bytes) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()) {
-        qFatal("cannot write %s", qPrintable(path));
-    }
 }
 
 // "word N" pairs of the summary line (`failed 2 + 1 earlier` gives failed=2, earlier=1).
@@ -126,7 +102,7 @@ class TestCliLibraryCommands : public QObject {
         writeImage(root + "/good1.png", 1);
         writeImage(root + "/sub/good2.png", 2);
         const QString damaged = root + "/damaged.jpg";
-        writeBytes(damaged, QByteArray::fromHex("ffd8ffe0") + QByteArray(600, '\x5a'));
+        writeFile(damaged, QByteArray::fromHex("ffd8ffe0") + QByteArray(600, '\x5a'));
         QByteArray jpeg;
         {
             QFile source(QStringLiteral(ABC_REFERENCE_DIR "/images/dog_and_cat.jpg"));
@@ -135,7 +111,7 @@ class TestCliLibraryCommands : public QObject {
             QVERIFY(jpeg.size() > 2000);
         }
         const QString truncated = root + "/sub/truncated.jpg";
-        writeBytes(truncated, jpeg.left(jpeg.size() / 2));
+        writeFile(truncated, jpeg.left(jpeg.size() / 2));
         const QString db = dir.filePath("lib.sqlite3");
 
         auto r = cli(QStringList{"index", "--db", db} + modelArgs() + QStringList{root});

@@ -1,22 +1,20 @@
 // The headless tool starts, reports its version and lists its subcommands.
-#include <QProcess>
 #include <QTest>
 
 #include "core/version.h"
+#include "support/cli_process.h"
 
 class TestCliWiring : public QObject {
     Q_OBJECT
 
   private:
     static QString run(const QStringList& args, int* exitCode) {
-        QProcess process;
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.start(QStringLiteral(ABC_CLI_PATH), args);
-        if (!process.waitForFinished(60000)) {
-            qFatal("abc-photos-cli did not finish");
-        }
-        *exitCode = process.exitCode();
-        return QString::fromUtf8(process.readAll());
+        abc::test::CliOptions options;
+        options.timeoutMs = 60000;
+        options.output = abc::test::CliOutput::Merged;
+        const abc::test::CliResult r = abc::test::runCli(args, options);
+        *exitCode = r.exitCode;
+        return QString::fromUtf8(r.out);
     }
 
   private slots:

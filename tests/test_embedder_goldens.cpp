@@ -17,32 +17,17 @@
 #include "core/image/image_preprocessor.h"
 #include "core/io/error.h"
 #include "core/model/embedder.h"
+#include "support/golden_compare.h"
 
 namespace {
 
 const std::string kReference = ABC_REFERENCE_DIR;
 
-struct Agreement {
-    double maxAbsDiff = 0.0;
-    double cosine = 1.0;
-};
+using Agreement = abc::test::GoldenComparison;
 
+// Against a golden at the float32 tolerance of 1e-5.
 Agreement compare(const std::vector<float>& got, const std::vector<float>& want) {
-    if (got.size() != want.size() || got.empty()) {
-        return {1e30, 0.0};
-    }
-    Agreement a;
-    double dot = 0.0;
-    double gotNorm = 0.0;
-    double wantNorm = 0.0;
-    for (std::size_t i = 0; i < got.size(); ++i) {
-        a.maxAbsDiff = std::max(a.maxAbsDiff, std::abs(double(got[i]) - double(want[i])));
-        dot += double(got[i]) * double(want[i]);
-        gotNorm += double(got[i]) * double(got[i]);
-        wantNorm += double(want[i]) * double(want[i]);
-    }
-    a.cosine = dot / std::sqrt(gotNorm * wantNorm);
-    return a;
+    return abc::test::compareWithGolden(got, want, 1e-5);
 }
 
 std::vector<float> floats(const QJsonValue& value) {
@@ -155,15 +140,15 @@ class TestEmbedderGoldens : public QObject {
         const Agreement seq = compare(sequential_->embed({request}).at(0), floats(c["embedding"]));
         qInfo("%s sequential max|diff| %.3g cosine %.12f", qPrintable(id), seq.maxAbsDiff,
               seq.cosine);
-        QVERIFY2(seq.maxAbsDiff <= 1e-5, qPrintable(QString::number(seq.maxAbsDiff)));
-        QVERIFY(seq.cosine >= 0.99999);
+        QVERIFY2(seq.maxAbsDiff <= 1e-5, qPrintable(seq.describe()));
+        QVERIFY2(seq.cosine >= 0.99999, qPrintable(seq.describe()));
 
         if (c.contains("embedding_mrope")) {
             const Agreement m =
                 compare(mrope_->embed({request}).at(0), floats(c["embedding_mrope"]));
             qInfo("%s mrope max|diff| %.3g cosine %.12f", qPrintable(id), m.maxAbsDiff, m.cosine);
-            QVERIFY2(m.maxAbsDiff <= 1e-5, qPrintable(QString::number(m.maxAbsDiff)));
-            QVERIFY(m.cosine >= 0.99999);
+            QVERIFY2(m.maxAbsDiff <= 1e-5, qPrintable(m.describe()));
+            QVERIFY2(m.cosine >= 0.99999, qPrintable(m.describe()));
         } else {
             QVERIFY(!request.image);
         }
@@ -198,8 +183,8 @@ class TestEmbedderGoldens : public QObject {
             const auto single = sequential_->embed({requests[i]}).at(0);
             worst = std::max(worst, compare(batch[i], single).maxAbsDiff);
             // And each stays on its golden, so the batch did not merely repeat one vector.
-            QVERIFY(compare(batch[i], floats(caseById(ids[int(i)])["embedding"])).maxAbsDiff <=
-                    1e-5);
+            const Agreement golden = compare(batch[i], floats(caseById(ids[int(i)])["embedding"]));
+            QVERIFY2(golden.maxAbsDiff <= 1e-5, qPrintable(golden.describe()));
         }
         qInfo("batch of %zu vs one-by-one: max|diff| %.3g", requests.size(), worst);
         QVERIFY(worst <= 1e-5);

@@ -72,6 +72,25 @@ class TestHubResolver : public QObject {
         QVERIFY(resolved.fromHubCache);
         // A commit hash names a snapshot directly.
         QCOMPARE(abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain", "0123abcd").folder, snapshot);
+        // So does a location pinned with @ (settings, --base), and the revision is its commit.
+        QCOMPARE(abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain@0123abcd").revision,
+                 std::string("0123abcd"));
+        QVERIFY_THROWS_EXCEPTION(abc::Error,
+                                 abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain@v9"));
+    }
+
+    void hubLocationsMayPinARevision() {
+        const auto plain = abc::hubLocation("Qwen/Qwen2-VL-7B-Instruct");
+        QVERIFY(plain.has_value());
+        QCOMPARE(plain->repoId, std::string("Qwen/Qwen2-VL-7B-Instruct"));
+        QCOMPARE(plain->revision, std::string("main"));
+        const auto pinned = abc::hubLocation("Qwen/Qwen2-VL-7B-Instruct@v1.0");
+        QVERIFY(pinned.has_value());
+        QCOMPARE(pinned->repoId, std::string("Qwen/Qwen2-VL-7B-Instruct"));
+        QCOMPARE(pinned->revision, std::string("v1.0"));
+        QVERIFY(!abc::hubLocation("Qwen/Qwen2-VL-7B-Instruct@").has_value());
+        QVERIFY(!abc::hubLocation("/abs/path@main").has_value());
+        QVERIFY(!abc::hubLocation("a/b@../x").has_value());
     }
 
     void missingModelsSayWhereTheyWereLookedFor() {

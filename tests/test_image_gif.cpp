@@ -6,7 +6,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "cli_process.h"
 #include "core/image/decode.h"
 #include "core/image/probe.h"
 #include "core/io/error.h"
+#include "support/cli_process.h"
 
 namespace {
 
@@ -170,15 +169,14 @@ class TestImageGif : public QObject {
         for (const char* name : {"pillow_animated.gif", "offset_frame_transparency.gif"}) {
             QVERIFY(QFile::copy(kGifDir + name, root + "/" + name));
         }
-        QProcess process;
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.start(QStringLiteral(ABC_CLI_PATH),
-                      QStringList{"index", "--db", dir.filePath("lib.sqlite3")} +
-                          abc::test::tinyModelArgs() + QStringList{root});
-        QVERIFY(process.waitForFinished(120000));
-        const QString out = QString::fromUtf8(process.readAll());
-        QVERIFY2(process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0,
-                 qPrintable(out));
+        abc::test::CliOptions merged;
+        merged.output = abc::test::CliOutput::Merged;
+        const abc::test::CliResult r =
+            abc::test::runCli(QStringList{"index", "--db", dir.filePath("lib.sqlite3")} +
+                                  abc::test::tinyModelArgs() + QStringList{root},
+                              merged);
+        const QString out = QString::fromUtf8(r.out);
+        QVERIFY2(r.exitCode == 0, qPrintable(out));
         const auto embedded = QRegularExpression("embedded (\\d+)").match(out);
         const auto failed = QRegularExpression("failed (\\d+)").match(out);
         QVERIFY2(embedded.hasMatch() && embedded.captured(1) == "2", qPrintable(out));

@@ -19,12 +19,14 @@
 #include <map>
 #include <thread>
 
-#include "cli_process.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_indexer.h"
+#include "support/cli_process.h"
+#include "support/photo_files.h"
 #include "test_library_fakes.h"
 
 using namespace abc;
+using abc::test::writeImage;
 
 namespace {
 
@@ -39,33 +41,13 @@ struct Result {
     QString out;
 };
 
+// Output and errors in one text, in the order the program wrote them.
 Result runCli(const QStringList& args, int timeoutMs = 120000) {
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral(ABC_CLI_PATH), args);
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return {-1, "timed out: " + QString::fromUtf8(process.readAll())};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
-            QString::fromUtf8(process.readAll())};
-}
-
-// Small distinct pictures; the preprocessor scales each to ABC's 256-token minimum.
-void writeImage(const QString& path, int seed) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QImage image(56, 42, QImage::Format_RGB888);
-    for (int y = 0; y < image.height(); ++y) {
-        for (int x = 0; x < image.width(); ++x) {
-            image.setPixel(x, y,
-                           qRgb((x * (seed + 3) + y) % 256, (y * 7 + seed * 40) % 256,
-                                (x * y + seed * 13) % 256));
-        }
-    }
-    if (!image.save(path, "PNG")) {
-        qFatal("cannot write %s", qPrintable(path));
-    }
+    test::CliOptions options;
+    options.timeoutMs = timeoutMs;
+    options.output = test::CliOutput::Merged;
+    const test::CliResult r = test::runCli(args, options);
+    return {r.exitCode, QString::fromUtf8(r.out)};
 }
 
 std::map<QString, int> counts(const QString& out) {

@@ -3,14 +3,17 @@
 // search can be tested on real files and a real database without a checkpoint. The vectors
 // are a pure function of the file bytes (and instruction), like a real model's.
 #include <QFile>
+#include <QTemporaryDir>
 
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <string>
 #include <thread>
 
 #include "core/io/error.h"
+#include "core/library/library_store.h"
 #include "core/library/photo_decoder.h"
 #include "core/library/photo_embedder.h"
 
@@ -107,5 +110,32 @@ class FakeEmbedder : public PhotoEmbedder {
     std::atomic<int> images_{0};
     std::atomic<int> batches_{0};
 };
+
+// `count` photo files of their own in `dir`, file i holding contentOf(i), recorded with the
+// plain vector `embedder` gives each under its fingerprint.
+inline void recordFakePhotos(
+    LibraryStore& store, FakeEmbedder& embedder, const FakeDecoder& decoder,
+    const QTemporaryDir& dir, int count,
+    const std::function<QByteArray(int)>& contentOf = [](int i) {
+        return QByteArray::number(i * 7919 + 13);
+    }) {
+    const auto model = store.modelId(embedder.fingerprint(), embedder.dimension());
+    for (int i = 0; i < count; ++i) {
+        const QString path = dir.filePath(QString("p%1.jpg").arg(i));
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly)) {
+            qFatal("cannot write %s", qPrintable(path));
+        }
+        file.write(contentOf(i));
+        file.close();
+        PhotoFacts facts;
+        facts.contentHash = "h" + std::to_string(i);
+        facts.mediaType = "jpeg";
+        const PhotoId id = store.recordFile({path.toStdString(), 1, 1}, facts);
+        store.putVectors(
+            model, "",
+            {{id, embedder.embedImages({decoder.preprocess(path.toStdString())}, "")[0]}});
+    }
+}
 
 }  // namespace abc::test

@@ -15,22 +15,13 @@
 
 #include "core/library/library_store.h"
 #include "core/library/photo_indexer.h"
+#include "support/photo_files.h"
 #include "test_library_fakes.h"
 
 using namespace abc;
+using abc::test::writePhoto;
 
 namespace {
-
-const QByteArray kJpegMagic = QByteArray::fromHex("ffd8ffe0");
-
-void writePhoto(const QString& path, const QByteArray& body) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        qFatal("cannot write %s", qPrintable(path));
-    }
-    file.write(kJpegMagic + body);
-}
 
 std::map<std::string, std::vector<float>> vectorsByHash(LibraryStore& store,
                                                         const std::string& fp) {

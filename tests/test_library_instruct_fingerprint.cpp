@@ -17,6 +17,7 @@
 
 #include "core/hub/model_identity.h"
 #include "core/io/error.h"
+#include "core/library/instruction_fingerprint.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_decoder.h"
 #include "core/library/photo_embedder.h"
@@ -126,6 +127,18 @@ class TestLibraryInstructFingerprint : public QObject {
         QVERIFY(withoutInstruct_->embedder().instructFingerprint().empty());
         QCOMPARE(withInstruct_->instructionFingerprint(),
                  withInstruct_->fingerprint() + "|instruct=" + instructId);
+    }
+
+    // The front ends read back the two parts of what the embedder built, adapter or none.
+    void instructionFingerprintReadsBackItsParts() {
+        for (auto* embedder : {withInstruct_.get(), withoutInstruct_.get()}) {
+            const auto parts = parseInstructionFingerprint(embedder->instructionFingerprint());
+            QVERIFY(parts);
+            QCOMPARE(parts->plain, embedder->fingerprint());
+            const std::string& adapter = embedder->embedder().instructFingerprint();
+            QCOMPARE(parts->adapter, adapter.empty() ? std::string("none") : adapter);
+        }
+        QVERIFY(!parseInstructionFingerprint(withInstruct_->fingerprint()));
     }
 
     void indexedWithTheAdapterSearchedWithout() {

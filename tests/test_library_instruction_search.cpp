@@ -34,26 +34,6 @@ class InstructedFake : public test::FakeEmbedder {
     std::string instruct = "adapter-a";
 };
 
-// `count` photos, each with its plain vector under the embedder's fingerprint.
-void fillLibrary(LibraryStore& store, test::FakeEmbedder& embedder,
-                 const test::FakeDecoder& decoder, const QTemporaryDir& dir, int count) {
-    const auto model = store.modelId(embedder.fingerprint(), embedder.dimension());
-    for (int i = 0; i < count; ++i) {
-        const QString path = dir.filePath(QString("p%1.jpg").arg(i));
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QByteArray::number(i * 7919 + 13));
-        file.close();
-        PhotoFacts facts;
-        facts.contentHash = "h" + std::to_string(i);
-        facts.mediaType = "jpeg";
-        const PhotoId id = store.recordFile({path.toStdString(), 1, 1}, facts);
-        store.putVectors(
-            model, "",
-            {{id, embedder.embedImages({decoder.preprocess(path.toStdString())}, "")[0]}});
-    }
-}
-
 SearchRequest instructionRequest(std::size_t topK) {
     SearchRequest request;
     request.query = "a dog";
@@ -85,7 +65,7 @@ class TestLibraryInstructionSearch : public QObject {
         test::FakeDecoder decoder;
         constexpr int kPhotos = 12;
         constexpr std::size_t kStopAfter = 5;
-        fillLibrary(store, embedder, decoder, dir, kPhotos);
+        test::recordFakePhotos(store, embedder, decoder, dir, kPhotos);
         PhotoSearch search(store, embedder, decoder);
         const SearchRequest request = instructionRequest(3);
 
@@ -120,7 +100,7 @@ class TestLibraryInstructionSearch : public QObject {
         QTemporaryDir other;
         LibraryStore fresh(other.filePath("lib.sqlite3").toStdString());
         InstructedFake same;
-        fillLibrary(fresh, same, decoder, other, kPhotos);
+        test::recordFakePhotos(fresh, same, decoder, other, kPhotos);
         PhotoSearch reference(fresh, same, decoder);
         const auto expected = reference.search(request);
         QCOMPARE(results.size(), expected.size());
@@ -136,7 +116,7 @@ class TestLibraryInstructionSearch : public QObject {
         InstructedFake embedder;
         test::FakeDecoder decoder;
         constexpr int kPhotos = 12;
-        fillLibrary(store, embedder, decoder, dir, kPhotos);
+        test::recordFakePhotos(store, embedder, decoder, dir, kPhotos);
         PhotoSearch search(store, embedder, decoder);
         SearchRequest plain;
         plain.query = "a cat";
@@ -187,7 +167,7 @@ class TestLibraryInstructionSearch : public QObject {
         InstructedFake embedder;
         test::FakeDecoder decoder;
         constexpr int kPhotos = 6;
-        fillLibrary(store, embedder, decoder, dir, kPhotos);
+        test::recordFakePhotos(store, embedder, decoder, dir, kPhotos);
         const auto request = instructionRequest(2);
         int before = embedder.images();
         {
@@ -229,7 +209,7 @@ class TestLibraryInstructionSearch : public QObject {
         LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
         InstructedFake embedder;
         test::FakeDecoder decoder;
-        fillLibrary(store, embedder, decoder, dir, 5);
+        test::recordFakePhotos(store, embedder, decoder, dir, 5);
         PhotoSearch search(store, embedder, decoder);
         const auto first = search.search(instructionRequest(5));
         const auto version = store.dataVersion();

@@ -10,6 +10,7 @@
 #include "core/io/error.h"
 #include "core/library/approximate_index.h"
 #include "core/library/combined_query.h"
+#include "core/library/duplicate_listing.h"
 #include "core/library/embedding_matrix.h"
 #include "core/library/library_store.h"
 #include "core/library/near_duplicates.h"
@@ -301,20 +302,8 @@ class TestLibrarySearch : public QObject {
         test::FakeEmbedder embedder(8);
         test::FakeDecoder decoder;
         const auto model = store.modelId(embedder.fingerprint(), 8);
-        for (int i = 0; i < 4; ++i) {
-            const QString path = dir.filePath(QString("p%1.jpg").arg(i));
-            QFile f(path);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QByteArray::number(i * 1234567));
-            f.close();
-            PhotoFacts facts;
-            facts.contentHash = "h" + std::to_string(i);
-            facts.mediaType = "jpeg";
-            const PhotoId id = store.recordFile({path.toStdString(), 1, 1}, facts);
-            store.putVectors(
-                model, "",
-                {{id, embedder.embedImages({decoder.preprocess(path.toStdString())}, "")[0]}});
-        }
+        test::recordFakePhotos(store, embedder, decoder, dir, 4,
+                               [](int i) { return QByteArray::number(i * 1234567); });
         PhotoSearch search(store, embedder, decoder);
         SearchRequest request;
         request.query = "a dog";
@@ -335,6 +324,82 @@ class TestLibrarySearch : public QObject {
         for (int i = 0; i < 8; ++i)
             dot += instructed[i] * text[i];
         QVERIFY(std::abs(dot - first[0].score) < 1e-5f);
+    }
+
+    // The search reports its own time: the same results as search(), and the model's share
+    // (here 30 ms per instructed photo) charged to the model, not to the ranking.
+    void timedSearchSplitsModelAndRanking() {
+        QTemporaryDir dir;
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        test::FakeEmbedder embedder(8);
+        test::FakeDecoder decoder;
+        test::recordFakePhotos(store, embedder, decoder, dir, 4);
+        PhotoSearch search(store, embedder, decoder);
+        SearchRequest request;
+        request.query = "a dog";
+        request.topK = 3;
+        const auto plain = search.searchTimed(request, {}, {});
+        QCOMPARE(plain.results.size(), std::size_t{3});
+        const auto again = search.search(request);
+        for (std::size_t i = 0; i < again.size(); ++i) {
+            QCOMPARE(plain.results[i].photo, again[i].photo);
+        }
+        QVERIFY(plain.timings.embedSeconds >= 0.0);
+        QVERIFY(plain.timings.rankSeconds >= 0.0);
+
+        request.instruction = "what is on the left?";
+        embedder.delayMs = 30;
+        const auto instructed = search.searchTimed(request, {}, {});
+        QCOMPARE(instructed.results.size(), std::size_t{3});
+        QVERIFY2(instructed.timings.embedSeconds >= 4 * 0.030,
+                 qPrintable(QString::number(instructed.timings.embedSeconds)));
+        QVERIFY2(instructed.timings.rankSeconds < instructed.timings.embedSeconds,
+                 qPrintable(QString::number(instructed.timings.rankSeconds)));
+    }
+
+    // The listing both front ends show: identical copies first (one photo, two paths), then
+    // the vector pairs; the search (and the model a CLI loads for it) only when there is room.
+    void duplicatesListingPutsIdenticalCopiesFirst() {
+        QTemporaryDir dir;
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        test::FakeEmbedder embedder(8);
+        test::FakeDecoder decoder;
+        const auto model = store.modelId(embedder.fingerprint(), 8);
+        PhotoFacts facts;
+        facts.mediaType = "jpeg";
+        facts.contentHash = "a";
+        const PhotoId a = store.recordFile({"/p/a.jpg", 1, 1}, facts);
+        store.recordFile({"/p/copy-of-a.jpg", 1, 1}, facts);
+        facts.contentHash = "b";
+        const PhotoId b = store.recordFile({"/p/b.jpg", 1, 1}, facts);
+        facts.contentHash = "c";
+        const PhotoId c = store.recordFile({"/p/c.jpg", 1, 1}, facts);
+        store.putVectors(model, "",
+                         {{a, embedder.embedText("same")},
+                          {b, embedder.embedText("same")},
+                          {c, embedder.embedText("other")}});
+        PhotoSearch search(store, embedder, decoder);
+        int asked = 0;
+        const auto searchWhenNeeded = [&]() -> PhotoSearch& {
+            ++asked;
+            return search;
+        };
+        auto listed = listDuplicates(store, searchWhenNeeded, 0.999f, 10);
+        QCOMPARE(listed.size(), std::size_t{2});
+        QVERIFY(listed[0].identical);
+        QCOMPARE(QString::fromStdString(listed[0].first), QStringLiteral("/p/a.jpg"));
+        QCOMPARE(QString::fromStdString(listed[0].second), QStringLiteral("/p/copy-of-a.jpg"));
+        QCOMPARE(listed[0].similarity, 1.0f);
+        QVERIFY(!listed[1].identical);
+        QCOMPARE(QString::fromStdString(listed[1].first), QStringLiteral("/p/a.jpg"));
+        QCOMPARE(QString::fromStdString(listed[1].second), QStringLiteral("/p/b.jpg"));
+        QVERIFY(std::abs(listed[1].similarity - 1.0f) < 1e-5f);
+        QCOMPARE(asked, 1);
+
+        listed = listDuplicates(store, searchWhenNeeded, 0.999f, 1);
+        QCOMPARE(listed.size(), std::size_t{1});
+        QVERIFY(listed[0].identical);
+        QCOMPARE(asked, 1);  // the copies filled the list
     }
 
     void experimentMatrixIsInstructionsByCandidates() {

@@ -11,6 +11,7 @@
 
 #include "core/io/error.h"
 #include "core/library/file_record_batch.h"
+#include "core/library/filter_choices.h"
 #include "core/library/library_store.h"
 #include "core/library/sqlite_database.h"
 
@@ -197,6 +198,110 @@ class TestLibraryStore : public QObject {
         QCOMPARE(store.forgetFolder("/q"), std::size_t{1});
         QCOMPARE(store.photoCount(), std::int64_t{0});
         QVERIFY(store.folders().empty());
+    }
+
+    // The sidebar's counts in one query agree with filesUnder and hasVector folder by folder:
+    // nested folders, the root, a sibling sharing a prefix, a copy of an indexed photo, a
+    // vector of another model and an instructed vector (neither counts).
+    void folderCountsAgreeWithFilesUnder() {
+        QTemporaryDir dir;
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        const PhotoId a = store.recordFile({"/p/a.jpg", 1, 1}, facts("h1"));
+        store.recordFile({"/p/sub/copy.jpg", 1, 2}, facts("h1"));
+        const PhotoId b = store.recordFile({"/p/sub/b.jpg", 2, 3}, facts("h2"));
+        const PhotoId c = store.recordFile({"/pq/c.jpg", 3, 4}, facts("h3"));
+        const auto model = store.modelId("fp", 1);
+        const auto other = store.modelId("other", 1);
+        store.putVectors(model, "", {{a, {1.0f}}});
+        store.putVectors(model, "a dog", {{b, {1.0f}}});
+        store.putVectors(other, "", {{c, {1.0f}}});
+        for (const char* folder : {"/p", "/p/sub", "/pq", "/", "/empty"}) {
+            store.addFolder(folder);
+        }
+        const auto counts = store.folderCounts(model);
+        QCOMPARE(counts.size(), std::size_t{5});
+        for (const auto& count : counts) {
+            const auto files = store.filesUnder(count.folder);
+            std::int64_t indexed = 0;
+            for (const auto& [file, photo] : files) {
+                indexed += store.hasVector(photo, model, "") ? 1 : 0;
+            }
+            QCOMPARE(count.files, static_cast<std::int64_t>(files.size()));
+            QCOMPARE(count.indexed, indexed);
+        }
+        QCOMPARE(QString::fromStdString(counts[0].folder), QStringLiteral("/"));
+        QCOMPARE(counts[0].files, std::int64_t{4});
+        QCOMPARE(counts[0].indexed, std::int64_t{2});  // a.jpg and its copy
+        QCOMPARE(QString::fromStdString(counts[2].folder), QStringLiteral("/p"));
+        QCOMPARE(counts[2].files, std::int64_t{3});
+        QCOMPARE(counts[3].files, std::int64_t{2});  // /p/sub
+        QCOMPARE(counts[3].indexed, std::int64_t{1});
+        QCOMPARE(counts[4].files, std::int64_t{1});  // /pq, not inside /p
+        QCOMPARE(counts[4].indexed, std::int64_t{0});
+        QCOMPARE(counts[1].files, std::int64_t{0});  // /empty
+        for (const auto& count : store.folderCounts(std::nullopt)) {
+            QCOMPARE(count.indexed, std::int64_t{0});
+        }
+    }
+
+    // What the filter bar offers: folders, distinct media types and the range of real days;
+    // a photo without a date, or with one no calendar has, counts as undated.
+    void filterChoicesOfALibrary() {
+        QTemporaryDir dir;
+        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+        const auto record = [&](const std::string& name, const std::string& type,
+                                std::optional<std::string> taken) {
+            PhotoFacts f = facts(name);
+            f.mediaType = type;
+            f.takenAt = std::move(taken);
+            store.recordFile({"/p/" + name, 1, 1}, f);
+        };
+        record("a.jpg", "jpeg", "2021-07-04 12:00:00");
+        record("b.png", "png", "2019-12-31 23:59:59");
+        record("c.heic", "heic", "2023-01-02");
+        record("d.jpg", "jpeg", std::nullopt);
+        record("e.jpg", "jpeg", "2021-02-30 10:00:00");
+        record("f.jpg", "jpeg", "0000-01-01 00:00:00");
+        record("g.jpg", "jpeg", "2021:07:04 12:00:00");
+        store.addFolder("/q");
+        store.addFolder("/p");
+        const FilterChoices choices = filterChoices(store);
+        QCOMPARE(choices.folders, (std::vector<std::string>{"/p", "/q"}));
+        QCOMPARE(choices.mediaTypes, (std::vector<std::string>{"heic", "jpeg", "png"}));
+        QCOMPARE(choices.earliestDay, std::optional<std::string>("2019-12-31"));
+        QCOMPARE(choices.latestDay, std::optional<std::string>("2023-01-02"));
+        QCOMPARE(choices.undated, 4);
+
+        QTemporaryDir emptyDir;
+        LibraryStore empty(emptyDir.filePath("lib.sqlite3").toStdString());
+        const FilterChoices none = filterChoices(empty);
+        QVERIFY(none.mediaTypes.empty());
+        QVERIFY(!none.earliestDay && !none.latestDay);
+        QCOMPARE(none.undated, 0);
+    }
+
+    // A library another connection holds past the busy timeout says so with its own type
+    // (the desktop then tries again later); any other SQL failure stays a plain abc::Error.
+    void busyLibraryIsToldApartFromOtherFailures() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("lib.sqlite3").toStdString();
+        SqliteDatabase holder(path);
+        SqliteDatabase waiter(path, SqliteDatabase::Mode::ReadWrite, 50);
+        {
+            SqliteTransaction write(holder);
+            QVERIFY_THROWS_EXCEPTION(DatabaseBusy, SqliteTransaction{waiter});
+        }
+        SqliteTransaction free(waiter);  // released: the write lock is there to take
+        free.commit();
+        bool plain = false;
+        try {
+            waiter.execute("SELECT * FROM no_such_table");
+        } catch (const DatabaseBusy&) {
+            QFAIL("a missing table is not a busy library");
+        } catch (const Error&) {
+            plain = true;
+        }
+        QVERIFY(plain);
     }
 
     // Failed files under a folder, by whole path components, whether or not they have a file

@@ -20,26 +20,14 @@
 #include "core/library/library_store.h"
 #include "core/library/photo_decoder.h"
 #include "core/library/photo_indexer.h"
+#include "support/photo_files.h"
 #include "test_library_fakes.h"
 
 using namespace abc;
+using abc::test::writeFile;
+using abc::test::writePhoto;
 
 namespace {
-
-const QByteArray kJpegMagic = QByteArray::fromHex("ffd8ffe0");
-
-void writeFile(const QString& path, const QByteArray& bytes) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        qFatal("cannot write %s", qPrintable(path));
-    }
-    file.write(bytes);
-}
-
-void writePhoto(const QString& path, const QByteArray& body) {
-    writeFile(path, kJpegMagic + body);
-}
 
 // JPEG magic bytes, then garbage: the product decoder fails it when probing, on its first read.
 const QByteArray kBrokenJpeg = QByteArray::fromHex("ffd8ffe0") + "GARBAGE, no JPEG segments";

@@ -14,28 +14,11 @@
 
 #include "core/io/safetensors.h"
 #include "core/model/abc_model.h"
+#include "support/golden_compare.h"
 
 namespace {
 
 const std::filesystem::path kReference = ABC_REFERENCE_DIR;
-
-struct Difference {
-    double maxAbs = 0.0;
-    double cosine = 0.0;
-};
-
-Difference compare(const std::vector<float>& got, const std::vector<float>& want) {
-    Difference d;
-    double dot = 0.0, ng = 0.0, nw = 0.0;
-    for (std::size_t i = 0; i < got.size() && i < want.size(); ++i) {
-        d.maxAbs = std::max(d.maxAbs, std::abs(double(got[i]) - double(want[i])));
-        dot += double(got[i]) * want[i];
-        ng += double(got[i]) * got[i];
-        nw += double(want[i]) * want[i];
-    }
-    d.cosine = dot / std::sqrt(ng * nw);
-    return d;
-}
 
 std::vector<float> floats(const QJsonArray& array) {
     std::vector<float> out;
@@ -146,11 +129,11 @@ class TestModelParity : public QObject {
                                        c.value("instruct_adapter").toBool());
         const auto want = floats(c.value(mrope ? "embedding_mrope" : "embedding").toArray());
         QCOMPARE(got.size(), want.size());
-        const Difference d = compare(got, want);
+        const auto d = abc::test::compareWithGolden(got, want, 1e-5);
         qInfo("%s%s max|diff| %.3g cosine %.9f", qPrintable(c.value("id").toString()),
-              mrope ? " (mrope)" : "", d.maxAbs, d.cosine);
-        QVERIFY2(d.maxAbs <= 1e-5, qPrintable(QString::number(d.maxAbs)));
-        QVERIFY(d.cosine >= 0.99999);
+              mrope ? " (mrope)" : "", d.maxAbsDiff, d.cosine);
+        QVERIFY2(d.maxAbsDiff <= 1e-5, qPrintable(d.describe()));
+        QVERIFY2(d.cosine >= 0.99999, qPrintable(d.describe()));
     }
 
     void intermediatesMatch_data() {
@@ -196,11 +179,12 @@ class TestModelParity : public QObject {
             for (const float w : want) {
                 scale = std::max(scale, double(std::abs(w)));
             }
-            const Difference d = compare(got.values, want);
-            const double relative = d.maxAbs / std::max(scale, 1e-30);
-            qInfo("%s %s max|diff| %.3g relative %.3g", qPrintable(caseId), stage, d.maxAbs,
+            const auto d = abc::test::compareWithGolden(got.values, want, 1e-5 * scale);
+            const double relative = d.maxAbsDiff / std::max(scale, 1e-30);
+            qInfo("%s %s max|diff| %.3g relative %.3g", qPrintable(caseId), stage, d.maxAbsDiff,
                   relative);
-            QVERIFY2(relative <= 1e-5, stage);
+            QVERIFY2(relative <= 1e-5,
+                     qPrintable(QString::fromLatin1(stage) + ": " + d.describe()));
         }
     }
 

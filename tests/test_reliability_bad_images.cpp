@@ -27,7 +27,7 @@
 #include <string>
 
 #include "core/library/sqlite_database.h"
-#include "tests/cli_process.h"
+#include "tests/support/cli_process.h"
 
 using namespace abc;
 namespace fs = std::filesystem;

@@ -3,7 +3,6 @@
 // in this process, as its index worker runs it) beside a CLI index of the same folder. No run
 // may fail with "database is locked", and the file must stay whole.
 #include <QDir>
-#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -15,28 +14,14 @@
 #include "core/library/photo_indexer.h"
 #include "core/library/sqlite_database.h"
 #include "test_library_fakes.h"
-#include "tests/cli_process.h"
+#include "tests/support/cli_process.h"
+#include "tests/support/photo_files.h"
 
 using namespace abc;
 
 namespace {
 
-constexpr int kPhotos = 300;
-
-void writePhotos(const QString& folder, int first, int count) {
-    QDir().mkpath(folder);
-    for (int i = first; i < first + count; ++i) {
-        QImage image(36 + i % 11, 30 + i % 7, QImage::Format_RGB32);
-        for (int y = 0; y < image.height(); ++y) {
-            for (int x = 0; x < image.width(); ++x) {
-                image.setPixel(x, y,
-                               qRgb((x * (i + 5)) % 256, (y * (i + 1)) % 256, (i * 13) % 256));
-            }
-        }
-        const QString path = folder + QString("/photo%1.png").arg(i, 3, 10, QChar('0'));
-        QVERIFY2(image.save(path, "PNG"), qPrintable(path));
-    }
-}
+constexpr int kPhotos = 240;
 
 QStringList indexArgs(const QString& folder, const QString& db) {
     return QStringList{"index", folder,           "--db", db, "--max-image-tokens",
@@ -84,7 +69,7 @@ class TestReliabilityConcurrent : public QObject {
     void initTestCase() {
         QVERIFY(dir_.isValid());
         photos_ = QDir(dir_.path()).canonicalPath() + "/photos";
-        writePhotos(photos_, 0, kPhotos);
+        test::writePatternPhotos(photos_, 0, kPhotos);
     }
 
     void twoIndexRunsAtOnce() {
@@ -106,7 +91,7 @@ class TestReliabilityConcurrent : public QObject {
 
     void searchWhileIndexing() {
         const QString db = dir_.filePath("search.sqlite3");
-        writePhotos(dir_.filePath("first"), 500, 10);
+        test::writePatternPhotos(dir_.filePath("first"), kPhotos, 10);
         QCOMPARE(test::runCli(indexArgs(dir_.filePath("first"), db)).exitCode, 0);
         QProcess index;
         start(index, indexArgs(photos_, db));

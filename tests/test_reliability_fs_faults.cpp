@@ -3,7 +3,6 @@
 // deleted or renamed while an index runs. Each must end in a clear error naming the library,
 // an intact SQLite file, and every vector committed before still there byte for byte.
 #include <QDir>
-#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -18,27 +17,13 @@
 
 #include "core/io/error.h"
 #include "core/library/sqlite_database.h"
-#include "tests/cli_process.h"
+#include "tests/support/cli_process.h"
+#include "tests/support/photo_files.h"
 
 using namespace abc;
 namespace fs = std::filesystem;
 
 namespace {
-
-void writePhotos(const QString& folder, int first, int count) {
-    QDir().mkpath(folder);
-    for (int i = first; i < first + count; ++i) {
-        QImage image(40 + i % 9, 32 + i % 5, QImage::Format_RGB32);
-        for (int y = 0; y < image.height(); ++y) {
-            for (int x = 0; x < image.width(); ++x) {
-                image.setPixel(x, y,
-                               qRgb((x * (i + 3)) % 256, (y * (i + 7)) % 256, (i * 29) % 256));
-            }
-        }
-        const QString path = folder + QString("/photo%1.png").arg(i, 3, 10, QChar('0'));
-        QVERIFY2(image.save(path, "PNG"), qPrintable(path));
-    }
-}
 
 QStringList indexArgs(const QString& folder, const QString& db) {
     return QStringList{"index", folder, "--db", db, "--max-image-tokens", "16"} +
@@ -119,7 +104,7 @@ class TestReliabilityFsFaults : public QObject {
     void initTestCase() {
         QVERIFY(dir_.isValid());
         photos_ = dir_.filePath("photos");
-        writePhotos(photos_, 0, 40);
+        test::writePatternPhotos(photos_, 0, 40);
     }
 
     void fullDiskDuringACommitLosesNothing() {
@@ -135,7 +120,7 @@ class TestReliabilityFsFaults : public QObject {
 
         // More photos, and almost no room left for them.
         const QString more = dir_.filePath("more");
-        writePhotos(more, 40, 120);
+        test::writePatternPhotos(more, 40, 120);
         fill(dir_.filePath("small-disk"), 16 * 1024);
         run = test::runCli(indexArgs(more, db));
         QVERIFY2(run.exitCode == 1, qPrintable(QString::number(run.exitCode) + run.out + run.err));
@@ -163,7 +148,7 @@ class TestReliabilityFsFaults : public QObject {
         auto run = test::runCli(indexArgs(photos_, db));
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const auto before = committedVectors(db);
-        writePhotos(dir_.filePath("later"), 200, 3);
+        test::writePatternPhotos(dir_.filePath("later"), 200, 3);
         QVERIFY(disk.remount(MS_RDONLY));
 
         run = test::runCli(indexArgs(dir_.filePath("later"), db));
@@ -182,7 +167,7 @@ class TestReliabilityFsFaults : public QObject {
 
     void photosDeletedOrRenamedWhileIndexing() {
         const QString folder = dir_.filePath("changing");
-        writePhotos(folder, 300, 150);
+        test::writePatternPhotos(folder, 100, 150);
         const QString db = dir_.filePath("changing.sqlite3");
         QProcess index;
         index.setProcessChannelMode(QProcess::MergedChannels);  // progress is on stderr
@@ -193,7 +178,7 @@ class TestReliabilityFsFaults : public QObject {
         QByteArray progress;
         QTRY_VERIFY_WITH_TIMEOUT((progress += index.readAllStandardOutput()).contains("embedding"),
                                  60000);
-        for (int i = 300; i < 450; ++i) {
+        for (int i = 100; i < 250; ++i) {
             const QString path = folder + QString("/photo%1.png").arg(i, 3, 10, QChar('0'));
             if (i % 3 == 0) {
                 QFile::remove(path);

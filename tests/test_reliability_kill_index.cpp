@@ -3,7 +3,6 @@
 // file must pass PRAGMA integrity_check, every vector committed before the kill must still be
 // there byte for byte, and once a run finishes the library must equal an uninterrupted run's.
 #include <QElapsedTimer>
-#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -19,7 +18,8 @@
 #include "core/io/error.h"
 #include "core/library/library_store.h"
 #include "core/library/sqlite_database.h"
-#include "tests/cli_process.h"
+#include "tests/support/cli_process.h"
+#include "tests/support/photo_files.h"
 
 using namespace abc;
 
@@ -28,23 +28,6 @@ namespace {
 constexpr int kPhotos = 60;
 constexpr int kKills = 50;
 constexpr unsigned kSeed = 20261207;
-
-// A photo of its own per index, so no two share a content hash.
-void writePhotos(const QString& root) {
-    QDir().mkpath(root);
-    for (int i = 0; i < kPhotos; ++i) {
-        QImage image(48 + i % 7, 40 + i % 5, QImage::Format_RGB32);
-        for (int y = 0; y < image.height(); ++y) {
-            for (int x = 0; x < image.width(); ++x) {
-                image.setPixel(x, y,
-                               qRgb((x * (i + 3)) % 256, (y * (2 * i + 1)) % 256,
-                                    ((x + y) * 5 + 40 * i) % 256));
-            }
-        }
-        const QString path = root + QString("/photo%1.png").arg(i, 2, 10, QChar('0'));
-        QVERIFY2(image.save(path, "PNG"), qPrintable(path));
-    }
-}
 
 // Small images and batches: many commits per run, so kills land between and inside them.
 QStringList indexArgs(const QString& folder, const QString& db) {
@@ -136,7 +119,7 @@ class TestReliabilityKillIndex : public QObject {
     void initTestCase() {
         QVERIFY(dir_.isValid());
         photos_ = dir_.filePath("photos");
-        writePhotos(photos_);
+        test::writePatternPhotos(photos_, 0, kPhotos);
         QElapsedTimer clock;
         clock.start();
         const auto result = test::runCli(indexArgs(photos_, dir_.filePath("reference.sqlite3")));

@@ -5,7 +5,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "cli_process.h"
+#include "support/cli_process.h"
 
 #include "core/text/token_cases.h"
 

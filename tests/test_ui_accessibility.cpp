@@ -30,6 +30,7 @@
 #include <QTextEdit>
 
 #include "core/model/device.h"
+#include "support/ui_test_setup.h"
 #include "ui/duplicates_view.h"
 #include "ui/failed_files_dialog.h"
 #include "ui/first_run_page.h"
@@ -38,6 +39,7 @@
 #include "ui/settings_dialog.h"
 #include "ui_photo_library.h"
 
+using abc::test::findNamed;
 using abc::ui::AppSettings;
 using abc::ui::MainWindow;
 
@@ -152,10 +154,7 @@ class TestUiAccessibility : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-accessibility-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-accessibility-test"));
         QVERIFY(work_.isValid());
         library_ =
             abc::test::makeUiPhotoLibrary(work_.filePath(QStringLiteral("photos")),
@@ -192,7 +191,7 @@ class TestUiAccessibility : public QObject {
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         // The experiment tab's controls are walked too, and the hidden ones (the date range,
         // the indexing buttons) as they will be when shown.
-        window.tabs()->setCurrentIndex(1);
+        findNamed<QTabWidget>(window, "mainTabs")->setCurrentIndex(1);
         QVERIFY(everyControlNamed(&window, {"button", "line edit", "text edit", "item view",
                                             "combo box", "date edit", "link"}));
     }

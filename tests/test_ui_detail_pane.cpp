@@ -28,12 +28,15 @@
 #include <QUrl>
 
 #include "core/library/library_store.h"
+#include "support/ui_test_setup.h"
 #include "ui/detail_pane.h"
 #include "ui/engine_session.h"
 #include "ui/main_window.h"
 #include "ui/results_model.h"
 #include "ui/results_view.h"
 
+using abc::test::findNamed;
+using abc::test::tinySettings;
 using abc::ui::AppSettings;
 using abc::ui::DetailPane;
 using abc::ui::EngineSession;
@@ -46,18 +49,6 @@ const QStringList kPhotos = {"dog_and_cat.jpg", "gradient_640x480.png", "gray_50
                              "rounding_462x350.png", "tiny_40x30.jpg"};
 const QString kFileManagerService = QStringLiteral("org.freedesktop.FileManager1");
 const QString kFileManagerPath = QStringLiteral("/org/freedesktop/FileManager1");
-
-AppSettings tinySettings(const QString& libraryFile) {
-    AppSettings settings;
-    settings.baseModel = kReference + "/tiny-abc/Qwen2-VL";
-    settings.pretrainAdapter = kReference + "/tiny-abc/ABC-Pretrain";
-    settings.instructAdapter = kReference + "/tiny-abc/ABC-Instruct";
-    settings.device = QStringLiteral("cpu");
-    settings.precision = QStringLiteral("float32");
-    settings.imageTokens = 256;
-    settings.libraryFile = libraryFile;
-    return settings;
-}
 
 }  // namespace
 
@@ -116,27 +107,26 @@ class TestUiDetailPane : public QObject {
     // A window showing every photo, with `path` current, so the pane holds it.
     void showPhoto(MainWindow& window, const QString& path) {
         QSignalSpy shown(&window, &MainWindow::resultsShown);
-        window.searchBar()->setText(QStringLiteral("a photo"));
+        findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a photo"));
         window.runSearch();
         QVERIFY(shown.wait(30000));
         const auto hits = window.resultsModel()->hits();
         for (int row = 0; row < hits.size(); ++row) {
             if (hits[row].path == path)
-                window.resultsView()->setCurrentIndex(window.resultsModel()->index(row));
+                findNamed<abc::ui::ResultsView>(window, "resultsView")
+                    ->setCurrentIndex(window.resultsModel()->index(row));
         }
-        QCOMPARE(window.detailPane()->path(), path);
+        QCOMPARE(findNamed<abc::ui::DetailPane>(window, "detailPane")->path(), path);
     }
 
     QPushButton* action(MainWindow& window, const char* name) {
-        return window.detailPane()->findChild<QPushButton*>(QString::fromLatin1(name));
+        return findNamed<abc::ui::DetailPane>(window, "detailPane")
+            ->findChild<QPushButton*>(QString::fromLatin1(name));
     }
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QGuiApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QGuiApplication::setApplicationName(QStringLiteral("abc-photos-detail-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-detail-test"));
         QVERIFY(work_.isValid());
 
         // A private session bus with no service files, so no real file manager is reachable
@@ -270,8 +260,8 @@ class TestUiDetailPane : public QObject {
                 QVERIFY2(hits[i].score < hits[1].score, "the twin is nearer than other photos");
         }
         // The grid shows them and the pane follows its new first tile.
-        QCOMPARE(window.resultsView()->currentIndex().row(), 0);
-        QCOMPARE(window.detailPane()->path(), chosen);
+        QCOMPARE(findNamed<abc::ui::ResultsView>(window, "resultsView")->currentIndex().row(), 0);
+        QCOMPARE(findNamed<abc::ui::DetailPane>(window, "detailPane")->path(), chosen);
     }
 
     void openAsksTheDesktopForTheFile() {
@@ -352,7 +342,7 @@ class TestUiDetailPane : public QObject {
         // A file manager that refuses is the same as none; one that answers gets the file.
         QList<QUrl> asked;
         bool answers = false;
-        window.detailPane()->setFileManager([&](const QUrl& file) {
+        findNamed<abc::ui::DetailPane>(window, "detailPane")->setFileManager([&](const QUrl& file) {
             asked << file;
             return answers;
         });

@@ -29,6 +29,7 @@
 #include "core/library/library_store.h"
 #include "core/library/photo_indexer.h"
 #include "core/library/photo_search.h"
+#include "support/ui_test_setup.h"
 #include "ui/detail_pane.h"
 #include "ui/duplicates_model.h"
 #include "ui/duplicates_view.h"
@@ -38,6 +39,7 @@
 #include "ui/results_view.h"
 #include "ui/thumbnail_provider.h"
 
+using abc::test::findNamed;
 using abc::ui::DuplicatePairRow;
 using abc::ui::DuplicatePairRows;
 using abc::ui::DuplicatesModel;
@@ -98,10 +100,7 @@ class TestUiDuplicates : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-duplicates-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-duplicates-test"));
         QVERIFY(work_.isValid());
         photos_ = work_.filePath(QStringLiteral("photos"));
         QVERIFY(QDir().mkpath(photos_ + "/copies"));
@@ -119,14 +118,8 @@ class TestUiDuplicates : public QObject {
         gradientCopy_ = photos_ + "/copies/gradient.jpg";
         QVERIFY(QImage(gradient_).save(gradientCopy_, "JPEG", 85));
 
-        abc::ui::AppSettings settings;
-        settings.baseModel = kReference + "/tiny-abc/Qwen2-VL";
-        settings.pretrainAdapter = kReference + "/tiny-abc/ABC-Pretrain";
-        settings.instructAdapter = kReference + "/tiny-abc/ABC-Instruct";
-        settings.device = QStringLiteral("cpu");
-        settings.precision = QStringLiteral("float32");
-        settings.imageTokens = 256;
-        settings.libraryFile = work_.filePath(QStringLiteral("library.sqlite3"));
+        const abc::ui::AppSettings settings =
+            abc::test::tinySettings(work_.filePath(QStringLiteral("library.sqlite3")));
         const auto library = EngineSession::openLibrary(settings);
         session_ = EngineSession::loadModel(*library, settings);
         abc::PhotoIndexer indexer(*session_->store, *session_->embedder, *session_->decoder);
@@ -298,9 +291,11 @@ class TestUiDuplicates : public QObject {
         QSignalSpy shown(&window, &MainWindow::resultsShown);
         click("showInResultsSecond");
         QVERIFY(shown.wait(kWaitMs));
-        QCOMPARE(window.resultsView()->currentIndex().data(abc::ui::ResultsModel::PathRole),
+        QCOMPARE(findNamed<abc::ui::ResultsView>(window, "resultsView")
+                     ->currentIndex()
+                     .data(abc::ui::ResultsModel::PathRole),
                  QVariant(pair.second));
-        QCOMPARE(window.detailPane()->path(), pair.second);
+        QCOMPARE(findNamed<abc::ui::DetailPane>(window, "detailPane")->path(), pair.second);
         QCOMPARE(window.resultsModel()->hit(0).path, pair.second);
         QCOMPARE(window.resultsModel()->hit(1).path, pair.first);
 

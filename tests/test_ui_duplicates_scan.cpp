@@ -19,6 +19,7 @@
 
 #include "core/library/library_store.h"
 #include "core/library/photo_search.h"
+#include "support/ui_test_setup.h"
 #include "ui/duplicates_model.h"
 #include "ui/duplicates_view.h"
 #include "ui/engine_session.h"
@@ -27,6 +28,7 @@
 #include "ui/results_view.h"
 #include "ui_photo_library.h"
 
+using abc::test::findNamed;
 using abc::ui::DuplicatePairRow;
 using abc::ui::DuplicatesModel;
 using abc::ui::DuplicatesView;
@@ -82,10 +84,7 @@ class TestUiDuplicatesScan : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-duplicates-scan-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-duplicates-scan-test"));
         QVERIFY(work_.isValid());
         scanLibrary_ = makeScanLibrary(work_.filePath(QStringLiteral("scan.sqlite3")));
     }
@@ -184,7 +183,9 @@ class TestUiDuplicatesScan : public QObject {
         QVERIFY(copy != first);
         window.showInResults(copy);
         QVERIFY(results.wait(kWaitMs));
-        QCOMPARE(window.resultsView()->currentIndex().data(abc::ui::ResultsModel::PathRole),
+        QCOMPARE(findNamed<abc::ui::ResultsView>(window, "resultsView")
+                     ->currentIndex()
+                     .data(abc::ui::ResultsModel::PathRole),
                  QVariant(copy));
         QCOMPARE(window.resultsModel()->hit(0).path, copy);
         QVERIFY2(!window.statusText().contains(QStringLiteral("hidden")),

@@ -23,6 +23,7 @@
 #include <QTest>
 
 #include "core/library/library_store.h"
+#include "support/ui_test_setup.h"
 #include "test_library_fakes.h"
 #include "ui/engine_session.h"
 #include "ui/filter_bar.h"
@@ -30,6 +31,7 @@
 #include "ui/results_model.h"
 #include "ui/results_view.h"
 
+using abc::test::findNamed;
 using abc::ui::EngineSession;
 using abc::ui::FilterBar;
 using abc::ui::MainWindow;
@@ -93,8 +95,8 @@ class TestUiFilters : public QObject {
     // Types `text` into the search bar, presses Enter and waits for the painted results.
     static bool search(MainWindow& window, const QString& text) {
         QSignalSpy shown(&window, &MainWindow::resultsShown);
-        window.searchBar()->setText(text);
-        QTest::keyClick(window.searchBar(), Qt::Key_Return);
+        findNamed<QLineEdit>(window, "searchBar")->setText(text);
+        QTest::keyClick(findNamed<QLineEdit>(window, "searchBar"), Qt::Key_Return);
         return shown.wait(kWaitMs);
     }
 
@@ -109,16 +111,16 @@ class TestUiFilters : public QObject {
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         // The choices come from the library, read on the search thread.
-        QTRY_COMPARE_WITH_TIMEOUT(window.filterBar()->folderChoice()->count(), 3, kWaitMs);
-        QTRY_COMPARE_WITH_TIMEOUT(window.filterBar()->typeChoice()->count(), 4, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            findNamed<abc::ui::FilterBar>(window, "filterBar")->folderChoice()->count(), 3,
+            kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            findNamed<abc::ui::FilterBar>(window, "filterBar")->typeChoice()->count(), 4, kWaitMs);
     }
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-filters-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-filters-test"));
         QVERIFY(work_.isValid());
 
         abc::ui::AppSettings settings;
@@ -173,7 +175,7 @@ class TestUiFilters : public QObject {
     void eachFilterNarrowsTheGridAndResetRestoresIt() {
         MainWindow window;
         openWindow(window);
-        FilterBar* bar = window.filterBar();
+        FilterBar* bar = findNamed<abc::ui::FilterBar>(window, "filterBar");
         QVERIFY(!bar->resetButton()->isEnabled());
         QVERIFY(bar->activeText().isEmpty());
         const QStringList everything = paths(path_.keys());
@@ -243,7 +245,8 @@ class TestUiFilters : public QObject {
     void everyKindOfSearchHonoursTheFilter() {
         MainWindow window;
         openWindow(window);
-        choose(window.filterBar()->folderChoice(), folder(QStringLiteral("home")));
+        choose(findNamed<abc::ui::FilterBar>(window, "filterBar")->folderChoice(),
+               folder(QStringLiteral("home")));
         const QStringList home = paths({"garden.jpg", "cat.heic"});
         QSignalSpy shown(&window, &MainWindow::resultsShown);
         QSignalSpy failed(&window, &MainWindow::searchFailed);
@@ -270,7 +273,9 @@ class TestUiFilters : public QObject {
         shown.clear();
         window.showInResults(path_.value("cat.heic"));
         QVERIFY(shown.wait(kWaitMs));
-        QCOMPARE(window.resultsView()->currentIndex().data(abc::ui::ResultsModel::PathRole),
+        QCOMPARE(findNamed<abc::ui::ResultsView>(window, "resultsView")
+                     ->currentIndex()
+                     .data(abc::ui::ResultsModel::PathRole),
                  QVariant(path_.value("cat.heic")));
 
         // An example image dropped or chosen from outside the library.
@@ -284,11 +289,12 @@ class TestUiFilters : public QObject {
         QCOMPARE(shownPaths(window), home);
 
         // Instruction mode re-ranks only candidates the filter shows.
-        window.instructionBar()->setText(QStringLiteral("what is in the photo?"));
+        findNamed<QLineEdit>(window, "instructionBar")
+            ->setText(QStringLiteral("what is in the photo?"));
         QVERIFY(search(window, QStringLiteral("a cat")));
         QCOMPARE(failed.count(), 0);
         QCOMPARE(shownPaths(window), home);
-        window.instructionBar()->clear();
+        findNamed<QLineEdit>(window, "instructionBar")->clear();
     }
 
     void filtersPersistAcrossWindows() {
@@ -296,7 +302,7 @@ class TestUiFilters : public QObject {
         {
             MainWindow window;
             openWindow(window);
-            FilterBar* bar = window.filterBar();
+            FilterBar* bar = findNamed<abc::ui::FilterBar>(window, "filterBar");
             choose(bar->folderChoice(), folder(QStringLiteral("home")));
             choose(bar->typeChoice(), QStringLiteral("jpeg"));
             bar->dateChoice()->setCurrentIndex(1);
@@ -310,12 +316,14 @@ class TestUiFilters : public QObject {
         }
         MainWindow reopened;
         QCOMPARE(reopened.settings().filter, chosen);
-        QCOMPARE(reopened.filterBar()->filter(), chosen);
+        QCOMPARE(findNamed<abc::ui::FilterBar>(reopened, "filterBar")->filter(), chosen);
         // Shown before the library's choices arrive, then kept when they do.
-        QCOMPARE(reopened.filterBar()->folderChoice()->currentText(), QStringLiteral("home"));
+        QCOMPARE(
+            findNamed<abc::ui::FilterBar>(reopened, "filterBar")->folderChoice()->currentText(),
+            QStringLiteral("home"));
         openWindow(reopened);
-        QCOMPARE(reopened.filterBar()->filter(), chosen);
-        QVERIFY(reopened.filterBar()->fromEdit()->isVisible());
+        QCOMPARE(findNamed<abc::ui::FilterBar>(reopened, "filterBar")->filter(), chosen);
+        QVERIFY(findNamed<abc::ui::FilterBar>(reopened, "filterBar")->fromEdit()->isVisible());
         QVERIFY(search(reopened, QStringLiteral("a sunny day")));
         QCOMPARE(shownPaths(reopened), paths({"garden.jpg"}));
     }
@@ -323,9 +331,10 @@ class TestUiFilters : public QObject {
     void filterControlsAreNamed() {
         MainWindow window;
         openWindow(window);
-        window.filterBar()->dateChoice()->setCurrentIndex(1);
+        findNamed<abc::ui::FilterBar>(window, "filterBar")->dateChoice()->setCurrentIndex(1);
         int checked = 0;
-        for (QWidget* widget : window.filterBar()->findChildren<QWidget*>()) {
+        for (QWidget* widget :
+             findNamed<abc::ui::FilterBar>(window, "filterBar")->findChildren<QWidget*>()) {
             const bool interactive =
                 qobject_cast<QAbstractButton*>(widget) || qobject_cast<QComboBox*>(widget) ||
                 qobject_cast<QAbstractSpinBox*>(widget) || qobject_cast<QAbstractSlider*>(widget);
@@ -346,14 +355,17 @@ class TestUiFilters : public QObject {
     void removingTheFilteredFolderClearsTheFolderFilter() {
         MainWindow window;
         openWindow(window);
-        choose(window.filterBar()->folderChoice(), folder(QStringLiteral("home")));
+        choose(findNamed<abc::ui::FilterBar>(window, "filterBar")->folderChoice(),
+               folder(QStringLiteral("home")));
         QVERIFY(search(window, QStringLiteral("a sunny day")));
         QCOMPARE(shownPaths(window), paths({"garden.jpg", "cat.heic"}));
         window.removeFolder(folder(QStringLiteral("home")));
-        QVERIFY(window.settings().filter.folder.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(window.settings().filter.folder.isEmpty(), kWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(shownPaths(window), paths({"beach.jpg", "city.png", "night.jpg"}),
                                   kWaitMs);
-        QTRY_COMPARE_WITH_TIMEOUT(window.filterBar()->folderChoice()->count(), 2, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            findNamed<abc::ui::FilterBar>(window, "filterBar")->folderChoice()->count(), 2,
+            kWaitMs);
         QVERIFY(QFileInfo::exists(path_.value("garden.jpg")));  // the files are untouched
     }
 

@@ -20,11 +20,13 @@
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
 #include "core/library/photo_indexer.h"
+#include "support/ui_test_setup.h"
 #include "ui/engine_session.h"
 #include "ui/index_worker.h"
 #include "ui/main_window.h"
 
 using abc::IndexProgress;
+using abc::test::tinySettings;
 using abc::ui::AppSettings;
 using abc::ui::EngineSession;
 using abc::ui::MainWindow;
@@ -35,18 +37,6 @@ constexpr int kWaitMs = 40000;
 // More photos than one model batch (16), so the remaining time is known before the end.
 constexpr int kPhotoCount = 40;
 const QString kReference = QStringLiteral(ABC_REFERENCE_DIR);
-
-AppSettings tinySettings(const QString& libraryFile, int imageTokens = 256) {
-    AppSettings settings;
-    settings.baseModel = kReference + "/tiny-abc/Qwen2-VL";
-    settings.pretrainAdapter = kReference + "/tiny-abc/ABC-Pretrain";
-    settings.instructAdapter = kReference + "/tiny-abc/ABC-Instruct";
-    settings.device = QStringLiteral("cpu");
-    settings.precision = QStringLiteral("float32");
-    settings.imageTokens = imageTokens;
-    settings.libraryFile = libraryFile;
-    return settings;
-}
 
 // What the window showed for each progress report, as it showed it.
 struct Observed {
@@ -101,10 +91,7 @@ class TestUiIndexing : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-indexing-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-indexing-test"));
         QVERIFY(work_.isValid());
         photos_ = QDir(work_.filePath(QStringLiteral("photos"))).absolutePath();
         QVERIFY(QDir().mkpath(photos_));

@@ -15,10 +15,12 @@
 #include <QTimer>
 #include <QToolButton>
 
+#include "support/ui_test_setup.h"
 #include "ui/main_window.h"
 #include "ui/results_model.h"
 #include "ui_photo_library.h"
 
+using abc::test::findNamed;
 using abc::ui::MainWindow;
 
 namespace {
@@ -28,7 +30,8 @@ constexpr int kWaitMs = 20000;
 // The instructions the drop-down offers, in order (headers and commands carry no data).
 QStringList offered(const MainWindow& window) {
     QStringList out;
-    for (const QAction* action : window.instructionChoices()->menu()->actions()) {
+    for (const QAction* action :
+         findNamed<QToolButton>(window, "instructionChoices")->menu()->actions()) {
         if (!action->data().toString().isEmpty())
             out << action->data().toString();
     }
@@ -36,7 +39,8 @@ QStringList offered(const MainWindow& window) {
 }
 
 QAction* offeredAction(const MainWindow& window, const QString& instruction) {
-    for (QAction* action : window.instructionChoices()->menu()->actions()) {
+    for (QAction* action :
+         findNamed<QToolButton>(window, "instructionChoices")->menu()->actions()) {
         if (action->data().toString() == instruction)
             return action;
     }
@@ -46,7 +50,8 @@ QAction* offeredAction(const MainWindow& window, const QString& instruction) {
 // The section titles, in order.
 QStringList sections(const MainWindow& window) {
     QStringList out;
-    for (const QAction* action : window.instructionChoices()->menu()->actions()) {
+    for (const QAction* action :
+         findNamed<QToolButton>(window, "instructionChoices")->menu()->actions()) {
         if (action->isSeparator() && !action->text().isEmpty())
             out << action->text();
     }
@@ -63,10 +68,7 @@ class TestUiInstructionField : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-instruction-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-instruction-test"));
         QVERIFY(work_.isValid());
         library_ =
             abc::test::makeUiPhotoLibrary(work_.filePath(QStringLiteral("photos")),
@@ -78,7 +80,7 @@ class TestUiInstructionField : public QObject {
         window.setSession(library_.session);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QToolButton* choices = window.instructionChoices();
+        QToolButton* choices = findNamed<QToolButton>(window, "instructionChoices");
         QVERIFY(choices && choices->isVisible() && choices->isEnabled());
         QVERIFY(!choices->accessibleName().isEmpty());
         QVERIFY(choices->focusPolicy() & Qt::TabFocus);
@@ -91,14 +93,14 @@ class TestUiInstructionField : public QObject {
         QVERIFY(clear && !clear->isEnabled());
 
         // Choosing one with the mouse fills the field and leaves it to Enter.
-        QVERIFY(window.instructionBar()->text().isEmpty());
+        QVERIFY(findNamed<QLineEdit>(window, "instructionBar")->text().isEmpty());
         offeredAction(window, examples.at(3))->trigger();
-        QCOMPARE(window.instructionBar()->text(), examples.at(3));
+        QCOMPARE(findNamed<QLineEdit>(window, "instructionBar")->text(), examples.at(3));
 
         // Keyboard: Alt+Down inside the field opens the list; arrows and Enter choose.
-        window.instructionBar()->clear();
-        window.instructionBar()->setFocus();
-        QTRY_VERIFY(window.instructionBar()->hasFocus());
+        findNamed<QLineEdit>(window, "instructionBar")->clear();
+        findNamed<QLineEdit>(window, "instructionBar")->setFocus();
+        QTRY_VERIFY(findNamed<QLineEdit>(window, "instructionBar")->hasFocus());
         bool opened = false;
         QTimer::singleShot(0, this, [&] {
             auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
@@ -111,10 +113,11 @@ class TestUiInstructionField : public QObject {
             QTest::keyClick(menu, Qt::Key_Down);  // the next example
             QTest::keyClick(menu, Qt::Key_Return);
         });
-        QTest::keyClick(window.instructionBar(), Qt::Key_Down, Qt::AltModifier);
+        QTest::keyClick(findNamed<QLineEdit>(window, "instructionBar"), Qt::Key_Down,
+                        Qt::AltModifier);
         QCoreApplication::processEvents();  // the check runs here if the list did not open
         QVERIFY(opened);
-        QCOMPARE(window.instructionBar()->text(), examples.at(1));
+        QCOMPARE(findNamed<QLineEdit>(window, "instructionBar")->text(), examples.at(1));
     }
 
     void anInstructionSearchIsRememberedAtOnce() {
@@ -125,9 +128,9 @@ class TestUiInstructionField : public QObject {
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             QSignalSpy shown(&window, &MainWindow::resultsShown);
-            window.searchBar()->setText(QStringLiteral("a red photo"));
-            window.instructionBar()->setText(instruction);
-            QTest::keyClick(window.instructionBar(), Qt::Key_Return);
+            findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a red photo"));
+            findNamed<QLineEdit>(window, "instructionBar")->setText(instruction);
+            QTest::keyClick(findNamed<QLineEdit>(window, "instructionBar"), Qt::Key_Return);
             QVERIFY(shown.wait(kWaitMs));
             QVERIFY(window.resultsModel()->rowCount() > 0);
             QCOMPARE(offered(window).first(), instruction);
@@ -140,15 +143,16 @@ class TestUiInstructionField : public QObject {
             MainWindow next;
             QCOMPARE(next.settings().instructionHistory, QStringList{instruction});
             QCOMPARE(offered(next).first(), instruction);
-            QAction* clear = next.instructionChoices()->menu()->findChild<QAction*>(
-                QStringLiteral("clearInstructionHistory"));
+            QAction* clear = findNamed<QToolButton>(next, "instructionChoices")
+                                 ->menu()
+                                 ->findChild<QAction*>(QStringLiteral("clearInstructionHistory"));
             QVERIFY(clear && clear->isEnabled());
             // Choosing it from the history fills the field.
             offeredAction(next, instruction)->trigger();
-            QCOMPARE(next.instructionBar()->text(), instruction);
+            QCOMPARE(findNamed<QLineEdit>(next, "instructionBar")->text(), instruction);
 
             // An instruction with "&" is shown as typed, not as a mnemonic.
-            window.instructionBar()->setText(QStringLiteral("cats & dogs?"));
+            findNamed<QLineEdit>(window, "instructionBar")->setText(QStringLiteral("cats & dogs?"));
             shown.clear();
             window.runSearch();
             QVERIFY(shown.wait(kWaitMs));
@@ -163,7 +167,7 @@ class TestUiInstructionField : public QObject {
             QCOMPARE(offered(window), MainWindow::exampleInstructions());
             QVERIFY(
                 QSettings().value(QStringLiteral("search/instructions")).toStringList().isEmpty());
-            window.instructionBar()->clear();
+            findNamed<QLineEdit>(window, "instructionBar")->clear();
         }
         MainWindow after;
         QVERIFY(after.settings().instructionHistory.isEmpty());

@@ -17,11 +17,13 @@
 
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
+#include "support/ui_test_setup.h"
 #include "ui/engine_session.h"
 #include "ui/main_window.h"
 #include "ui/results_model.h"
 #include "ui_photo_library.h"
 
+using abc::test::findNamed;
 using abc::ui::MainWindow;
 
 namespace {
@@ -75,17 +77,14 @@ class TestUiInstructionSearch : public QObject {
     }
 
     static void askWithInstruction(MainWindow& window) {
-        window.searchBar()->setText(QStringLiteral("a red photo"));
-        window.instructionBar()->setText(kInstruction);
-        QTest::keyClick(window.instructionBar(), Qt::Key_Return);
+        findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a red photo"));
+        findNamed<QLineEdit>(window, "instructionBar")->setText(kInstruction);
+        QTest::keyClick(findNamed<QLineEdit>(window, "instructionBar"), Qt::Key_Return);
     }
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-instruction-search-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-instruction-search-test"));
         QVERIFY(work_.isValid());
     }
 
@@ -104,24 +103,24 @@ class TestUiInstructionSearch : public QObject {
 
         askWithInstruction(window);
         QVERIFY(window.isSearching());
-        QVERIFY(window.searchProgress()->isVisible());
-        QVERIFY(window.stopSearchButton()->isVisible());
+        QVERIFY(findNamed<QProgressBar>(window, "searchProgress")->isVisible());
+        QVERIFY(findNamed<QPushButton>(window, "stopSearch")->isVisible());
         const auto [done, total] = waitForProgress(progress, 3);
         QVERIFY2(done >= 3, "no progress from the instruction search");
         QCOMPARE(total, kCandidates);  // the grid's 1000 results do not make 1000 candidates
         QCOMPARE(progress.first().at(0).toInt(), 1);
         QCOMPARE(statuses.first(),
                  QStringLiteral("Embedding with the instruction: 1 / 100 photos (Esc stops)"));
-        QCOMPARE(window.searchProgress()->maximum(), kCandidates);
-        QVERIFY(window.searchProgress()->value() >= done);
+        QCOMPARE(findNamed<QProgressBar>(window, "searchProgress")->maximum(), kCandidates);
+        QVERIFY(findNamed<QProgressBar>(window, "searchProgress")->value() >= done);
 
         // A plain search now: answered after at most the photo in hand, not after the other
         // ~90 photos (~4 s).
         QElapsedTimer clock;
         clock.start();
-        window.instructionBar()->clear();
-        window.searchBar()->setText(QStringLiteral("a blue photo"));
-        QTest::keyClick(window.searchBar(), Qt::Key_Return);
+        findNamed<QLineEdit>(window, "instructionBar")->clear();
+        findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a blue photo"));
+        QTest::keyClick(findNamed<QLineEdit>(window, "searchBar"), Qt::Key_Return);
         QVERIFY(shown.wait(kWaitMs));
         const qint64 answeredMs = clock.elapsed();
         qInfo("plain search answered %lld ms after it was asked, during an instruction search",
@@ -133,8 +132,8 @@ class TestUiInstructionSearch : public QObject {
         QVERIFY2(!window.statusText().contains(QStringLiteral("failed")),
                  qPrintable(window.statusText()));
         QVERIFY(!window.isSearching());
-        QVERIFY(!window.searchProgress()->isVisible());
-        QVERIFY(!window.stopSearchButton()->isVisible());
+        QVERIFY(!findNamed<QProgressBar>(window, "searchProgress")->isVisible());
+        QVERIFY(!findNamed<QPushButton>(window, "stopSearch")->isVisible());
 
         // It stopped: no more photos are embedded after the plain search answered.
         const std::int64_t kept = instructedVectors(*library.session, kInstruction);
@@ -174,12 +173,12 @@ class TestUiInstructionSearch : public QObject {
         QSignalSpy stopped(&window, &MainWindow::searchStopped);
 
         // Esc outside a search does nothing.
-        QTest::keyClick(window.searchBar(), Qt::Key_Escape);
+        QTest::keyClick(findNamed<QLineEdit>(window, "searchBar"), Qt::Key_Escape);
         QCOMPARE(stopped.count(), 0);
 
         askWithInstruction(window);
         QVERIFY(waitForProgress(progress, 2).first >= 2);
-        QTest::keyClick(window.searchBar(), Qt::Key_Escape);
+        QTest::keyClick(findNamed<QLineEdit>(window, "searchBar"), Qt::Key_Escape);
         QVERIFY(stopped.wait(kWaitMs));
         const int embedded = stopped.first().at(1).toInt();
         QVERIFY2(embedded >= 2 && embedded < kCandidates, qPrintable(QString::number(embedded)));
@@ -190,7 +189,7 @@ class TestUiInstructionSearch : public QObject {
         QCOMPARE(failed.count(), 0);
         QCOMPARE(shown.count(), 0);
         QVERIFY(!window.isSearching());
-        QVERIFY(!window.stopSearchButton()->isVisible());
+        QVERIFY(!findNamed<QPushButton>(window, "stopSearch")->isVisible());
 
         // The Stop button: the same, and the two runs' photos add up.
         progress.clear();
@@ -198,8 +197,8 @@ class TestUiInstructionSearch : public QObject {
         askWithInstruction(window);
         QVERIFY(waitForProgress(progress, 2).first >= 2);
         QCOMPARE(progress.first().at(1).toInt(), kCandidates - embedded);
-        QVERIFY(window.stopSearchButton()->isEnabled());
-        QTest::mouseClick(window.stopSearchButton(), Qt::LeftButton);
+        QVERIFY(findNamed<QPushButton>(window, "stopSearch")->isEnabled());
+        QTest::mouseClick(findNamed<QPushButton>(window, "stopSearch"), Qt::LeftButton);
         QVERIFY(stopped.wait(kWaitMs));
         const int more = stopped.first().at(1).toInt();
         QVERIFY(more >= 2);

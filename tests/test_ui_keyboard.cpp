@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/ui_test_setup.h"
 #include "ui/detail_pane.h"
 #include "ui/main_window.h"
 #include "ui/photo_preview.h"
@@ -18,6 +19,7 @@
 #include "ui/results_view.h"
 #include "ui_photo_library.h"
 
+using abc::test::findNamed;
 using abc::ui::MainWindow;
 using abc::ui::PhotoPreview;
 
@@ -45,12 +47,24 @@ class TestUiKeyboard : public QObject {
     abc::test::UiPhotoLibrary library_;
     std::unique_ptr<MainWindow> window_;
 
-    int currentRow() const { return window_->resultsView()->currentIndex().row(); }
+    abc::ui::ResultsView* resultsView() const {
+        return findNamed<abc::ui::ResultsView>(*window_, "resultsView");
+    }
+    abc::ui::DetailPane* detailPane() const {
+        return findNamed<abc::ui::DetailPane>(*window_, "detailPane");
+    }
+    // Whether the current tile is scrolled into view.
+    bool currentTileVisible() const {
+        return resultsView()->viewport()->rect().intersects(
+            resultsView()->visualRect(resultsView()->currentIndex()));
+    }
+
+    int currentRow() const { return resultsView()->currentIndex().row(); }
     QString currentPath() const { return window_->resultsModel()->hit(currentRow()).path; }
 
     // Tiles per line of the grid as laid out now.
     int columns() const {
-        auto* view = window_->resultsView();
+        auto* view = resultsView();
         const int top = view->visualRect(window_->resultsModel()->index(0)).top();
         int count = 0;
         while (count < window_->resultsModel()->rowCount() &&
@@ -62,7 +76,7 @@ class TestUiKeyboard : public QObject {
     void search(const QString& text) {
         QSignalSpy shown(window_.get(), &MainWindow::resultsShown);
         press(Qt::Key_F, Qt::ControlModifier);
-        QVERIFY(window_->searchBar()->hasFocus());
+        QVERIFY(findNamed<QLineEdit>(*window_, "searchBar")->hasFocus());
         QTest::keyClicks(static_cast<QWidget*>(nullptr), text);
         press(Qt::Key_Return);
         QVERIFY2(arrived(shown), qPrintable(window_->statusText()));
@@ -73,10 +87,7 @@ class TestUiKeyboard : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-keyboard-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-keyboard-test"));
         QVERIFY(work_.isValid());
         library_ =
             abc::test::makeUiPhotoLibrary(work_.filePath(QStringLiteral("photos")),
@@ -90,19 +101,19 @@ class TestUiKeyboard : public QObject {
     }
 
     void focusSearchAndRun() {
-        window_->resultsView()->setFocus();
+        resultsView()->setFocus();
         // Ctrl+F from anywhere, also from the experiment tab.
         press(Qt::Key_2, Qt::ControlModifier);
-        QCOMPARE(window_->tabs()->currentIndex(), 1);
+        QCOMPARE(findNamed<QTabWidget>(*window_, "mainTabs")->currentIndex(), 1);
         press(Qt::Key_F, Qt::ControlModifier);
-        QCOMPARE(window_->tabs()->currentIndex(), 0);
-        QVERIFY(window_->searchBar()->hasFocus());
+        QCOMPARE(findNamed<QTabWidget>(*window_, "mainTabs")->currentIndex(), 0);
+        QVERIFY(findNamed<QLineEdit>(*window_, "searchBar")->hasFocus());
         // Typed text replaces what was there (Ctrl+F selects it), and "/" is just a character
         // inside the bar.
-        window_->searchBar()->setText(QStringLiteral("old query"));
+        findNamed<QLineEdit>(*window_, "searchBar")->setText(QStringLiteral("old query"));
         press(Qt::Key_F, Qt::ControlModifier);
         QTest::keyClicks(static_cast<QWidget*>(nullptr), QStringLiteral("red/blue"));
-        QCOMPARE(window_->searchBar()->text(), QStringLiteral("red/blue"));
+        QCOMPARE(findNamed<QLineEdit>(*window_, "searchBar")->text(), QStringLiteral("red/blue"));
 
         // Enter runs the search, from the search bar and from the instruction bar.
         QSignalSpy shown(window_.get(), &MainWindow::resultsShown);
@@ -110,39 +121,40 @@ class TestUiKeyboard : public QObject {
         QVERIFY2(arrived(shown), qPrintable(window_->statusText()));
         QCOMPARE(window_->resultsModel()->rowCount(), kPhotos);
         const auto first = window_->resultsModel()->hits();
-        window_->instructionBar()->setFocus();
-        QVERIFY(window_->instructionBar()->hasFocus());
+        findNamed<QLineEdit>(*window_, "instructionBar")->setFocus();
+        QVERIFY(findNamed<QLineEdit>(*window_, "instructionBar")->hasFocus());
         shown.clear();
         press(Qt::Key_Enter, Qt::KeypadModifier);
         QVERIFY2(arrived(shown), qPrintable(window_->statusText()));
         QCOMPARE(window_->resultsModel()->hits().first().path, first.first().path);
 
         // "/" outside a text field focuses the search bar.
-        window_->resultsView()->setFocus();
-        QVERIFY(window_->resultsView()->hasFocus());
+        resultsView()->setFocus();
+        QVERIFY(resultsView()->hasFocus());
         press(Qt::Key_Slash);
-        QVERIFY(window_->searchBar()->hasFocus());
-        QCOMPARE(window_->searchBar()->selectedText(), QStringLiteral("red/blue"));
+        QVERIFY(findNamed<QLineEdit>(*window_, "searchBar")->hasFocus());
+        QCOMPARE(findNamed<QLineEdit>(*window_, "searchBar")->selectedText(),
+                 QStringLiteral("red/blue"));
         press(Qt::Key_1, Qt::ControlModifier);
-        QCOMPARE(window_->tabs()->currentIndex(), 0);
+        QCOMPARE(findNamed<QTabWidget>(*window_, "mainTabs")->currentIndex(), 0);
     }
 
     void arrowsMoveInTheGridAndThePaneFollows() {
         search(QStringLiteral("a colourful photo"));
         // From the search bar, Down enters the grid on the first result.
         press(Qt::Key_Down);
-        QVERIFY(window_->resultsView()->hasFocus());
+        QVERIFY(resultsView()->hasFocus());
         QCOMPARE(currentRow(), 0);
-        QCOMPARE(window_->detailPane()->path(), window_->resultsModel()->hit(0).path);
+        QCOMPARE(detailPane()->path(), window_->resultsModel()->hit(0).path);
 
         const int perLine = columns();
         QVERIFY2(perLine > 1 && perLine < kPhotos, qPrintable(QString::number(perLine)));
         press(Qt::Key_Right);
         QCOMPARE(currentRow(), 1);
-        QCOMPARE(window_->detailPane()->path(), currentPath());
+        QCOMPARE(detailPane()->path(), currentPath());
         press(Qt::Key_Down);
         QCOMPARE(currentRow(), 1 + perLine);
-        QCOMPARE(window_->detailPane()->path(), currentPath());
+        QCOMPARE(detailPane()->path(), currentPath());
         press(Qt::Key_Left);
         QCOMPARE(currentRow(), perLine);
         press(Qt::Key_Up);
@@ -152,21 +164,19 @@ class TestUiKeyboard : public QObject {
 
         press(Qt::Key_End);
         QCOMPARE(currentRow(), kPhotos - 1);
-        QCOMPARE(window_->detailPane()->path(), currentPath());
-        QVERIFY(window_->resultsView()->viewport()->rect().intersects(
-            window_->resultsView()->visualRect(window_->resultsView()->currentIndex())));
+        QCOMPARE(detailPane()->path(), currentPath());
+        QVERIFY(currentTileVisible());
         press(Qt::Key_Home);
         QCOMPARE(currentRow(), 0);
-        QCOMPARE(window_->detailPane()->path(), window_->resultsModel()->hit(0).path);
+        QCOMPARE(detailPane()->path(), window_->resultsModel()->hit(0).path);
 
         // Page Down moves by whole lines in the same column, and keeps the tile visible.
         press(Qt::Key_PageDown);
         const int paged = currentRow();
         QVERIFY2(paged >= perLine && paged % perLine == 0,
                  qPrintable(QStringLiteral("%1 with %2 per line").arg(paged).arg(perLine)));
-        QCOMPARE(window_->detailPane()->path(), currentPath());
-        QVERIFY(window_->resultsView()->viewport()->rect().intersects(
-            window_->resultsView()->visualRect(window_->resultsView()->currentIndex())));
+        QCOMPARE(detailPane()->path(), currentPath());
+        QVERIFY(currentTileVisible());
         press(Qt::Key_PageDown);
         const int twice = currentRow();
         QVERIFY(twice > paged);
@@ -175,11 +185,11 @@ class TestUiKeyboard : public QObject {
         QVERIFY(currentRow() < twice);
         press(Qt::Key_PageUp);
         QCOMPARE(currentRow(), 0);
-        QCOMPARE(window_->detailPane()->infoText().contains(QStringLiteral("score")), true);
+        QCOMPARE(detailPane()->infoText().contains(QStringLiteral("score")), true);
     }
 
     void spaceAndEnterOpenThePreview() {
-        if (!window_->resultsView()->hasFocus()) {
+        if (!resultsView()->hasFocus()) {
             search(QStringLiteral("another photo"));
             press(Qt::Key_Down);
         }
@@ -198,12 +208,12 @@ class TestUiKeyboard : public QObject {
             QTRY_VERIFY(!preview || !preview->isVisible());
             QTRY_VERIFY(!preview);  // deleted on close
             // Back in the grid where it was, the pane unchanged.
-            QCOMPARE(window_->focusWidget(), window_->resultsView());
+            QCOMPARE(window_->focusWidget(), resultsView());
             window_->activateWindow();  // what the window manager does when a dialog closes
             QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-            QVERIFY(window_->resultsView()->hasFocus());
+            QVERIFY(resultsView()->hasFocus());
             QCOMPARE(currentPath(), expected);
-            QCOMPARE(window_->detailPane()->path(), expected);
+            QCOMPARE(detailPane()->path(), expected);
         }
     }
 

@@ -26,6 +26,7 @@
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
 #include "core/model/device.h"
+#include "support/ui_test_setup.h"
 #include "ui/detail_pane.h"
 #include "ui/engine_session.h"
 #include "ui/experiment_panel.h"
@@ -38,6 +39,8 @@
 #include "ui/settings_dialog.h"
 #include "ui/similarity_heatmap.h"
 
+using abc::test::findNamed;
+using abc::test::tinySettings;
 using abc::ui::AppSettings;
 using abc::ui::EngineSession;
 using abc::ui::MainWindow;
@@ -54,18 +57,6 @@ QString screenshotDir() {
     return dir;
 }
 
-AppSettings tinySettings(const QString& libraryFile) {
-    AppSettings settings;
-    settings.baseModel = kReference + "/tiny-abc/Qwen2-VL";
-    settings.pretrainAdapter = kReference + "/tiny-abc/ABC-Pretrain";
-    settings.instructAdapter = kReference + "/tiny-abc/ABC-Instruct";
-    settings.device = QStringLiteral("cpu");
-    settings.precision = QStringLiteral("float32");
-    settings.imageTokens = 256;
-    settings.libraryFile = libraryFile;
-    return settings;
-}
-
 }  // namespace
 
 class TestUiMainWindow : public QObject {
@@ -77,10 +68,7 @@ class TestUiMainWindow : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-test"));
         QVERIFY(work_.isValid());
         photos_ = work_.filePath(QStringLiteral("photos"));
         QVERIFY(QDir().mkpath(photos_ + "/more"));
@@ -107,8 +95,10 @@ class TestUiMainWindow : public QObject {
         QVERIFY(window.isIndexing());
         window.cancelIndexing();
         // The GUI thread is never blocked: typing works while the worker winds down.
-        QTest::keyClicks(window.searchBar(), QStringLiteral("typing while cancelling"));
-        QCOMPARE(window.searchBar()->text(), QStringLiteral("typing while cancelling"));
+        QTest::keyClicks(findNamed<QLineEdit>(window, "searchBar"),
+                         QStringLiteral("typing while cancelling"));
+        QCOMPARE(findNamed<QLineEdit>(window, "searchBar")->text(),
+                 QStringLiteral("typing while cancelling"));
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished.first().first().toBool(), true);
         QVERIFY(!window.isIndexing());
@@ -131,31 +121,35 @@ class TestUiMainWindow : public QObject {
         QCOMPARE(session_->store->photoCount(), kPhotos.size());
 
         // Folder state in the sidebar comes from the worker thread.
-        auto* folderList = window.foldersPanel()->list();
+        auto* folderList = findNamed<abc::ui::FoldersPanel>(window, "foldersPanel")->list();
         QTRY_COMPARE_WITH_TIMEOUT(folderList->count(), 1, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(folderList->item(0)->text().contains("all indexed"), 5000);
 
         QSignalSpy shown(&window, &MainWindow::resultsShown);
         QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
-        QTRY_VERIFY(window.searchBar()->hasFocus());
-        window.searchBar()->clear();
-        QTest::keyClicks(window.searchBar(), QStringLiteral("a dog"));
-        QTest::keyClick(window.searchBar(), Qt::Key_Return);
+        QTRY_VERIFY(findNamed<QLineEdit>(window, "searchBar")->hasFocus());
+        findNamed<QLineEdit>(window, "searchBar")->clear();
+        QTest::keyClicks(findNamed<QLineEdit>(window, "searchBar"), QStringLiteral("a dog"));
+        QTest::keyClick(findNamed<QLineEdit>(window, "searchBar"), Qt::Key_Return);
         QVERIFY(shown.wait(30000));
         QCOMPARE(window.resultsModel()->rowCount(), kPhotos.size());
         const auto hits = window.resultsModel()->hits();
         for (int i = 1; i < hits.size(); ++i)
             QVERIFY(hits[i - 1].score >= hits[i].score);
-        QCOMPARE(window.detailPane()->path(), hits.first().path);
-        QVERIFY(
-            window.detailPane()->infoText().contains(QString::number(hits.first().score, 'f', 4)));
+        QCOMPARE(findNamed<abc::ui::DetailPane>(window, "detailPane")->path(), hits.first().path);
+        QVERIFY(findNamed<abc::ui::DetailPane>(window, "detailPane")
+                    ->infoText()
+                    .contains(QString::number(hits.first().score, 'f', 4)));
         QVERIFY(window.statusText().contains("result"));
 
         // Find similar from the detail pane: the photo itself ranks first.
         const QString chosen = hits.at(2).path;
-        window.resultsView()->setCurrentIndex(window.resultsModel()->index(2));
+        findNamed<abc::ui::ResultsView>(window, "resultsView")
+            ->setCurrentIndex(window.resultsModel()->index(2));
         shown.clear();
-        window.detailPane()->findChild<QPushButton*>(QStringLiteral("findSimilar"))->click();
+        findNamed<abc::ui::DetailPane>(window, "detailPane")
+            ->findChild<QPushButton*>(QStringLiteral("findSimilar"))
+            ->click();
         QVERIFY(shown.wait(30000));
         QCOMPARE(window.resultsModel()->hit(0).path, chosen);
         QVERIFY(window.resultsModel()->hit(0).score > 0.999f);
@@ -178,24 +172,32 @@ class TestUiMainWindow : public QObject {
 
         // With an instruction: re-ranked by instructed embeddings.
         shown.clear();
-        window.searchBar()->setText(QStringLiteral("a cat"));
-        window.instructionBar()->setText(QStringLiteral("what is the animal on the right?"));
-        QTest::keyClick(window.instructionBar(), Qt::Key_Return);
+        findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a cat"));
+        findNamed<QLineEdit>(window, "instructionBar")
+            ->setText(QStringLiteral("what is the animal on the right?"));
+        QTest::keyClick(findNamed<QLineEdit>(window, "instructionBar"), Qt::Key_Return);
         QVERIFY(shown.wait(30000));
         QVERIFY(window.resultsModel()->rowCount() > 0);
         QCOMPARE(window.settings().instructionHistory.first(),
                  QStringLiteral("what is the animal on the right?"));
 
-        window.searchBar()->setText(QStringLiteral("a dog"));
-        window.instructionBar()->clear();
+        findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a dog"));
+        findNamed<QLineEdit>(window, "instructionBar")->clear();
         shown.clear();
         window.runSearch();
         QVERIFY(shown.wait(30000));
-        QTest::qWait(300);  // thumbnails arrive from the pool
+        QTRY_VERIFY_WITH_TIMEOUT(abc::test::thumbnailsLoaded(*findNamed<abc::ui::ThumbnailProvider>(
+                                                                 window, "resultThumbnails"),
+                                                             window.resultsModel()->hits()),
+                                 10000);
         // The screenshot shows the filter bar too, offering the library's folder and types.
-        QVERIFY(window.filterBar()->isVisible());
-        QCOMPARE(window.filterBar()->folderChoice()->findData(photos_), 1);
-        QVERIFY(window.filterBar()->typeChoice()->findData(QStringLiteral("png")) > 0);
+        QVERIFY(findNamed<abc::ui::FilterBar>(window, "filterBar")->isVisible());
+        QCOMPARE(
+            findNamed<abc::ui::FilterBar>(window, "filterBar")->folderChoice()->findData(photos_),
+            1);
+        QVERIFY(findNamed<abc::ui::FilterBar>(window, "filterBar")
+                    ->typeChoice()
+                    ->findData(QStringLiteral("png")) > 0);
         QVERIFY(window.grab().save(screenshotDir() + "/main_window.png"));
     }
 
@@ -204,8 +206,8 @@ class TestUiMainWindow : public QObject {
         window.setSession(session_);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.tabs()->setCurrentIndex(1);
-        auto* panel = window.experimentPanel();
+        findNamed<QTabWidget>(window, "mainTabs")->setCurrentIndex(1);
+        auto* panel = findNamed<abc::ui::ExperimentPanel>(window, "experimentPanel");
         panel->setImagePath(kReference + "/images/dog_and_cat.jpg");
         QSignalSpy computed(panel, &abc::ui::ExperimentPanel::computed);
         QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("experimentCompute")),
@@ -294,7 +296,7 @@ class TestUiMainWindow : public QObject {
             window.start();
             QVERIFY(window.isShowingFirstRun());
             QVERIFY(window.firstRunPage() && window.firstRunPage()->isVisible());
-            QVERIFY(!window.tabs()->isVisible());
+            QVERIFY(!findNamed<QTabWidget>(window, "mainTabs")->isVisible());
             QVERIFY(window.statusText().contains("not found"));
             // Choosing the folders there loads the model and shows the library.
             QSignalSpy changed(&window, &MainWindow::sessionChanged);
@@ -303,7 +305,7 @@ class TestUiMainWindow : public QObject {
             edits[0]->setText(kReference + "/tiny-abc/Qwen2-VL");
             QTest::mouseClick(window.firstRunPage()->continueButton(), Qt::LeftButton);
             QVERIFY(!window.isShowingFirstRun());
-            QVERIFY(window.tabs()->isVisible());
+            QVERIFY(findNamed<QTabWidget>(window, "mainTabs")->isVisible());
             QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->hasModel(), 30000);
             QCOMPARE(AppSettings::load().baseModel, kReference + "/tiny-abc/Qwen2-VL");
         }
@@ -314,7 +316,7 @@ class TestUiMainWindow : public QObject {
         next.start();
         QVERIFY(!next.isShowingFirstRun());
         QVERIFY(!next.firstRunPage());
-        QVERIFY(next.tabs()->isVisible());
+        QVERIFY(findNamed<QTabWidget>(next, "mainTabs")->isVisible());
         QVERIFY(next.statusText().contains("Loading the model"));
         QTRY_VERIFY_WITH_TIMEOUT(next.session() && next.session()->hasModel(), 30000);
         QVERIFY(!next.isShowingFirstRun());
@@ -330,7 +332,7 @@ class TestUiMainWindow : public QObject {
             window.resize(1200, 700);
             saved = window.size();
             window.findChild<QDockWidget*>(QStringLiteral("detailDock"))->hide();
-            window.tabs()->setCurrentIndex(1);
+            findNamed<QTabWidget>(window, "mainTabs")->setCurrentIndex(1);
             window.close();
         }
         MainWindow restored;
@@ -338,7 +340,7 @@ class TestUiMainWindow : public QObject {
         QVERIFY(QTest::qWaitForWindowExposed(&restored));
         QCOMPARE(restored.size(), saved);
         QVERIFY(!restored.findChild<QDockWidget*>(QStringLiteral("detailDock"))->isVisible());
-        QCOMPARE(restored.tabs()->currentIndex(), 1);
+        QCOMPARE(findNamed<QTabWidget>(restored, "mainTabs")->currentIndex(), 1);
     }
 
     void cleanupTestCase() { session_.reset(); }

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <map>
 
+#include "support/ui_test_setup.h"
 #include "ui/detail_pane.h"
 #include "ui/first_run_page.h"
 #include "ui/main_window.h"
@@ -32,6 +33,7 @@
 #include "ui/similarity_heatmap.h"
 #include "ui_photo_library.h"
 
+using abc::test::findNamed;
 using abc::ui::MainWindow;
 
 namespace {
@@ -162,10 +164,7 @@ class TestUiPalette : public QObject {
   private slots:
     void initTestCase() {
         QDir().mkpath(QStringLiteral(ABC_BUILD_DIR "/screenshots"));
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-palette-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-palette-test"));
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
         QVERIFY(work_.isValid());
         QStringList photos;
@@ -392,18 +391,22 @@ class TestUiPalette : public QObject {
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QSignalSpy shown(&window, &MainWindow::resultsShown);
-        window.searchBar()->setText(QStringLiteral("a dog on the sofa"));
+        findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a dog on the sofa"));
         window.runSearch();
         QVERIFY(shown.wait(20000));
         QCOMPARE(window.resultsModel()->rowCount(), library_.paths.size());
-        window.resultsView()->setCurrentIndex(window.resultsModel()->index(1));
+        findNamed<abc::ui::ResultsView>(window, "resultsView")
+            ->setCurrentIndex(window.resultsModel()->index(1));
         // Every visible thumbnail decoded off the GUI thread, and the preview.
-        QTRY_VERIFY_WITH_TIMEOUT(!window.detailPane()
+        QTRY_VERIFY_WITH_TIMEOUT(!findNamed<abc::ui::DetailPane>(window, "detailPane")
                                       ->findChild<QLabel*>(QStringLiteral("detailPreview"))
                                       ->pixmap()
                                       .isNull(),
                                  10000);
-        QTest::qWait(500);
+        QTRY_VERIFY_WITH_TIMEOUT(abc::test::thumbnailsLoaded(*findNamed<abc::ui::ThumbnailProvider>(
+                                                                 window, "resultThumbnails"),
+                                                             window.resultsModel()->hits()),
+                                 10000);
         const QImage image = window.grab().toImage();
         const QString dir = QStringLiteral(ABC_BUILD_DIR "/screenshots");
         QDir().mkpath(dir);
@@ -412,7 +415,7 @@ class TestUiPalette : public QObject {
         const QPalette& p = window.palette();
         VERIFY_READABLE_ON(image, QRect(4, image.height() - 20, 400, 18), p, QPalette::Window,
                            "status bar");
-        auto* view = window.resultsView();
+        auto* view = findNamed<abc::ui::ResultsView>(window, "resultsView");
         const QRect viewport = inside(view->viewport(), &window);
         const QRect empty(viewport.left() + 4, viewport.bottom() - 30, viewport.width() - 8, 24);
         QVERIFY2(near(measure(image, empty).background, p.color(QPalette::Base)),

@@ -24,6 +24,7 @@
 #include <QTimer>
 
 #include "core/library/library_store.h"
+#include "support/ui_test_setup.h"
 #include "ui/detail_pane.h"
 #include "ui/engine_session.h"
 #include "ui/failed_files_dialog.h"
@@ -32,6 +33,8 @@
 #include "ui/results_model.h"
 #include "ui/results_view.h"
 
+using abc::test::findNamed;
+using abc::test::tinySettings;
 using abc::ui::AppSettings;
 using abc::ui::EngineSession;
 using abc::ui::MainWindow;
@@ -42,18 +45,6 @@ constexpr int kWaitMs = 30000;
 const QString kReference = QStringLiteral(ABC_REFERENCE_DIR);
 // DateTimeOriginal "2021:07:01 12:34:56" (tests/data/image/fixtures.json).
 const QString kExifPhoto = QStringLiteral(ABC_TEST_DATA_DIR "/image/fixtures/exif_o1_56x89.jpg");
-
-AppSettings tinySettings(const QString& libraryFile) {
-    AppSettings settings;
-    settings.baseModel = kReference + "/tiny-abc/Qwen2-VL";
-    settings.pretrainAdapter = kReference + "/tiny-abc/ABC-Pretrain";
-    settings.instructAdapter = kReference + "/tiny-abc/ABC-Instruct";
-    settings.device = QStringLiteral("cpu");
-    settings.precision = QStringLiteral("float32");
-    settings.imageTokens = 256;
-    settings.libraryFile = libraryFile;
-    return settings;
-}
 
 int rowOf(const MainWindow& window, const QString& path) {
     const auto hits = window.resultsModel()->hits();
@@ -78,10 +69,7 @@ class TestUiPhotoFacts : public QObject {
 
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("abc-photos-test"));
-        QApplication::setApplicationName(QStringLiteral("abc-photos-facts-test"));
-        QSettings().clear();
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-facts-test"));
         QVERIFY(work_.isValid());
         photos_ = QDir(work_.filePath(QStringLiteral("photos"))).absolutePath();
         QVERIFY(QDir().mkpath(photos_ + "/damaged"));
@@ -120,8 +108,8 @@ class TestUiPhotoFacts : public QObject {
     void detailPaneShowsTheExifDateTaken() {
         MainWindow& window = *window_;
         QSignalSpy shown(&window, &MainWindow::resultsShown);
-        window.searchBar()->setText(QStringLiteral("a photo"));
-        QTest::keyClick(window.searchBar(), Qt::Key_Return);
+        findNamed<QLineEdit>(window, "searchBar")->setText(QStringLiteral("a photo"));
+        QTest::keyClick(findNamed<QLineEdit>(window, "searchBar"), Qt::Key_Return);
         QVERIFY(shown.wait(kWaitMs));
         QCOMPARE(window.resultsModel()->rowCount(), 2);
 
@@ -130,10 +118,10 @@ class TestUiPhotoFacts : public QObject {
         QVERIFY(file);
         QCOMPARE(session_->store->photo(file->second)->takenAt.value_or(""),
                  std::string("2021-07-01 12:34:56"));
-        auto* pane = window.detailPane();
+        auto* pane = findNamed<abc::ui::DetailPane>(window, "detailPane");
         QSignalSpy dated(pane, &abc::ui::DetailPane::dateShown);
-        window.resultsView()->setCurrentIndex(
-            window.resultsModel()->index(rowOf(window, photo("dated.jpg"))));
+        findNamed<abc::ui::ResultsView>(window, "resultsView")
+            ->setCurrentIndex(window.resultsModel()->index(rowOf(window, photo("dated.jpg"))));
         QTRY_COMPARE_WITH_TIMEOUT(pane->path(), photo("dated.jpg"), kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(dated.count() > 0, kWaitMs);
         const QString taken = QLocale().toString(QDateTime(QDate(2021, 7, 1), QTime(12, 34, 56)),
@@ -147,8 +135,8 @@ class TestUiPhotoFacts : public QObject {
 
         // A photo without one: the file's modification time, labelled as such.
         dated.clear();
-        window.resultsView()->setCurrentIndex(
-            window.resultsModel()->index(rowOf(window, photo("undated.jpg"))));
+        findNamed<abc::ui::ResultsView>(window, "resultsView")
+            ->setCurrentIndex(window.resultsModel()->index(rowOf(window, photo("undated.jpg"))));
         QTRY_COMPARE_WITH_TIMEOUT(pane->path(), photo("undated.jpg"), kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(dated.count() > 0, kWaitMs);
         const QString modified = QLocale().toString(QFileInfo(photo("undated.jpg")).lastModified(),
@@ -160,7 +148,7 @@ class TestUiPhotoFacts : public QObject {
 
     void sidebarNamesTheUnreadableFilesAndWhy() {
         MainWindow& window = *window_;
-        auto* panel = window.foldersPanel();
+        auto* panel = findNamed<abc::ui::FoldersPanel>(window, "foldersPanel");
         auto* list = panel->list();
         QTRY_COMPARE_WITH_TIMEOUT(list->count(), 1, kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(list->item(0)->text().contains("2 could not be read"), kWaitMs);
@@ -241,7 +229,7 @@ class TestUiPhotoFacts : public QObject {
         dialog->close();
 
         // A folder without failures offers none.
-        window.foldersPanel()->setStates({});
+        findNamed<abc::ui::FoldersPanel>(window, "foldersPanel")->setStates({});
         QVERIFY(!link->isVisible());
         QVERIFY(!panel->showFailures(photos_));
     }

@@ -13,9 +13,12 @@
 
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
+#include "support/ui_test_setup.h"
 #include "ui/engine_session.h"
 #include "ui/main_window.h"
 #include "ui/results_model.h"
+
+using abc::test::findNamed;
 
 namespace {
 
@@ -99,8 +102,8 @@ class TestUiSearchLatency : public QObject {
 
         const auto search = [&](const QString& text) {
             shown.clear();
-            window.searchBar()->setText(text);
-            QTest::keyClick(window.searchBar(), Qt::Key_Return);
+            findNamed<QLineEdit>(window, "searchBar")->setText(text);
+            QTest::keyClick(findNamed<QLineEdit>(window, "searchBar"), Qt::Key_Return);
             return shown.wait(30000);
         };
         QVERIFY(search(QStringLiteral("warm up: loads the matrix")));

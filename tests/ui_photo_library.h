@@ -11,6 +11,7 @@
 #include <QString>
 
 #include "core/library/library_store.h"
+#include "support/photo_files.h"
 #include "test_library_fakes.h"
 #include "ui/engine_session.h"
 
@@ -52,7 +53,7 @@ inline UiPhotoLibrary makeUiPhotoLibrary(const QString& folder, const QString& l
     };
     for (const QString& photo : photos) {
         const QString path = folder + "/" + QFileInfo(photo).fileName();
-        QFile::copy(photo, path);
+        copyFile(photo, path);
         record(path, static_cast<int>(out.paths.size()));
     }
     for (int i = 0; i < count; ++i) {
@@ -64,7 +65,7 @@ inline UiPhotoLibrary makeUiPhotoLibrary(const QString& folder, const QString& l
         painter.setPen(Qt::white);
         painter.drawText(image.rect(), Qt::AlignCenter, QString::number(i));
         painter.end();
-        image.save(path);
+        saveImage(image, path);
         record(path, static_cast<int>(out.paths.size()));
     }
     store.putVectors(model, "", rows);

@@ -23,6 +23,8 @@ apt_packages=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libpcre2-dev libheif-dev libgif-dev libexif-dev
   libsqlite3-dev sqlite3 libjpeg62-turbo-dev libfaiss-dev libxxhash-dev
+  # the model download: HTTPS with libcurl, sha256 of each downloaded file with OpenSSL
+  libcurl4-openssl-dev libssl-dev
   xvfb xauth fonts-dejavu-core
   # a private session bus, so test_ui_detail_pane runs its FileManager1 case instead of skipping it
   dbus-daemon
@@ -58,6 +60,13 @@ if [ "$installed" != "$torch_version" ]; then
   "$venv/bin/pip" install -q --disable-pip-version-check "torch==$torch_version"
 else
   say "libtorch $torch_version present in $venv"
+fi
+# Tests only: test_hub_download checks that huggingface_hub and ABC Photos read each other's
+# cache. The pin is the reference tooling's (tools/reference/requirements.txt).
+hub_pin="$(grep -E '^huggingface_hub==' tools/reference/requirements.txt)"
+if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('huggingface_hub') != '${hub_pin#*==}')" 2>/dev/null; then
+  say "Installing $hub_pin into $venv (tests)"
+  "$venv/bin/pip" install -q --disable-pip-version-check "$hub_pin"
 fi
 
 preset="${ABC_PRESET:-default}"

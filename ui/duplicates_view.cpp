@@ -21,8 +21,8 @@
 #include <exception>
 
 #include "core/io/error.h"
+#include "core/library/duplicate_listing.h"
 #include "core/library/library_store.h"
-#include "core/library/near_duplicates.h"
 #include "core/library/photo_search.h"
 #include "ui/engine_session.h"
 #include "ui/thumbnail_provider.h"
@@ -251,21 +251,12 @@ void DuplicatesView::start(float floor) {
         out.generation = generation;
         out.floor = floor;
         try {
-            // As `abc-photos-cli duplicates`: the same bytes under several paths are one photo
-            // with several files, so the vectors never pair them; listed first, as similarity 1.
-            for (const IdenticalCopy& copy : identicalCopies(session->store->allPhotos(),
-                                                             static_cast<std::size_t>(kMaxPairs))) {
-                out.pairs.append({QString::fromStdString(copy.original),
-                                  QString::fromStdString(copy.copy), 1.0f, true});
-            }
-            const auto room = static_cast<std::size_t>(kMaxPairs - out.pairs.size());
-            if (room > 0) {
-                for (const auto& pair : session->search->nearDuplicates(floor, room, stop)) {
-                    if (pair.first.path.empty() || pair.second.path.empty())
-                        continue;
-                    out.pairs.append({QString::fromStdString(pair.first.path),
-                                      QString::fromStdString(pair.second.path), pair.similarity});
-                }
+            for (const ListedDuplicate& pair : listDuplicates(
+                     *session->store, [&]() -> PhotoSearch& { return *session->search; }, floor,
+                     static_cast<std::size_t>(kMaxPairs), stop)) {
+                out.pairs.append({QString::fromStdString(pair.first),
+                                  QString::fromStdString(pair.second), pair.similarity,
+                                  pair.identical});
             }
         } catch (const Cancelled&) {
             out.stopped = true;

@@ -64,7 +64,7 @@ FoldersPanel::FoldersPanel(QWidget* parent) : QWidget(parent) {
         const QString folder =
             QFileDialog::getExistingDirectory(this, tr("Add a folder of photos"), QDir::homePath());
         if (!folder.isEmpty())
-            emit addRequested(QDir::cleanPath(folder));
+            emit addRequested(folder);  // normalised once, where it is added
     });
     connect(remove_, &QPushButton::clicked, this, [this] {
         if (auto* item = list_->currentItem())

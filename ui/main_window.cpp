@@ -4,7 +4,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QCompleter>
-#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -31,6 +30,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "core/io/path.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
 #include "core/library/photo_search.h"
@@ -176,6 +176,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     layout->addWidget(filterBar_);
 
     thumbnails_ = new ThumbnailProvider(256, {}, this);
+    thumbnails_->setObjectName(QStringLiteral("resultThumbnails"));
     resultsModel_ = new ResultsModel(thumbnails_, this);
     resultsView_ = new ResultsView(searchPage);
     resultsView_->setItemDelegate(new ResultTileDelegate(160, resultsView_));
@@ -238,6 +239,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     connect(searchWorker_, &SearchWorker::cancelled, this, &MainWindow::onSearchCancelled);
     connect(searchWorker_, &SearchWorker::filterOptionsReady, filterBar_, &FilterBar::setOptions);
     connect(searchWorker_, &SearchWorker::folderStatesReady, folders_, &FoldersPanel::setStates);
+    connect(searchWorker_, &SearchWorker::libraryReadFailed, this, [this](const QString& message) {
+        showStatus(tr("The library could not be read: %1").arg(message));
+    });
+    connect(searchWorker_, &SearchWorker::folderForgotten, this, &MainWindow::onFolderForgotten);
+    connect(searchWorker_, &SearchWorker::folderNotForgotten, this,
+            [this](const QString&, const QString& message) {
+                showStatus(tr("The folder could not be removed: %1").arg(message));
+                refreshFolders();
+            });
     searchThread_.setObjectName(QStringLiteral("search"));
     searchThread_.start();
 
@@ -744,8 +754,7 @@ void MainWindow::addFolder(const QString& folder) {
     if (!session_)
         return;
     try {
-        session_->store->addFolder(
-            QDir::cleanPath(QFileInfo(folder).absoluteFilePath()).toStdString());
+        session_->store->addFolder(Path::absolute(folder.toStdString()).string());
     } catch (const std::exception& error) {
         showStatus(tr("The folder could not be added: %1").arg(error.what()));
         return;
@@ -757,19 +766,20 @@ void MainWindow::addFolder(const QString& folder) {
 void MainWindow::removeFolder(const QString& folder) {
     if (!session_ || indexing_)
         return;
-    try {
-        const auto removed = session_->store->forgetFolder(folder.toStdString());
-        if (settings_.filter.folder == folder) {
-            PhotoFilter filter = settings_.filter;
-            filter.folder.clear();
-            filterBar_->setFilter(filter);  // a folder no longer in the library shows nothing
-        }
-        showStatus(tr("Removed %1 (%n photo(s) forgotten; the files are untouched)", nullptr,
-                      static_cast<int>(removed))
-                       .arg(folder));
-    } catch (const std::exception& error) {
-        showStatus(tr("The folder could not be removed: %1").arg(error.what()));
+    QMetaObject::invokeMethod(
+        searchWorker_, [worker = searchWorker_, folder] { worker->forgetFolder(folder); },
+        Qt::QueuedConnection);
+}
+
+void MainWindow::onFolderForgotten(const QString& folder, int removedFiles) {
+    if (settings_.filter.folder == folder) {
+        PhotoFilter filter = settings_.filter;
+        filter.folder.clear();
+        filterBar_->setFilter(filter);  // a folder no longer in the library shows nothing
     }
+    showStatus(
+        tr("Removed %1 (%n photo(s) forgotten; the files are untouched)", nullptr, removedFiles)
+            .arg(folder));
     refreshFolders();
 }
 

@@ -59,29 +59,15 @@ class MainWindow : public QMainWindow {
     void setSession(std::shared_ptr<EngineSession> session);
     std::shared_ptr<EngineSession> session() const { return session_; }
 
-    QLineEdit* searchBar() const { return searchBar_; }
-    QLineEdit* instructionBar() const { return instructionBar_; }
-    // The drop-down next to the instruction field: recent instructions, then the examples.
-    QToolButton* instructionChoices() const { return instructionChoices_; }
     static QStringList exampleInstructions();
-    ResultsView* resultsView() const { return resultsView_; }
     ResultsModel* resultsModel() const { return resultsModel_; }
-    DetailPane* detailPane() const { return detail_; }
-    FoldersPanel* foldersPanel() const { return folders_; }
-    FilterBar* filterBar() const { return filterBar_; }
     // Created on first use.
     DuplicatesView* duplicatesView();
-    ExperimentPanel* experimentPanel() const { return experiment_; }
-    ThumbnailProvider* thumbnails() const { return thumbnails_; }
-    QTabWidget* tabs() const { return tabs_; }
     QString statusText() const;
     const AppSettings& settings() const { return settings_; }
     bool isIndexing() const { return indexing_; }
     // A search was asked for and has not answered, failed or stopped yet.
     bool isSearching() const { return searching_; }
-    // The instruction search's progress bar and Stop button in the status bar.
-    QProgressBar* searchProgress() const { return searchProgress_; }
-    QPushButton* stopSearchButton() const { return stopSearchButton_; }
     bool isPaused() const { return paused_; }
     // The first-run page (asking where the model is) is shown instead of the library.
     bool isShowingFirstRun() const;
@@ -111,6 +97,8 @@ class MainWindow : public QMainWindow {
     void searchByExample(const QString& imagePath);
     void findSimilar(const QString& path);
     void addFolder(const QString& folder);
+    // Forgets the folder on the search thread; the sidebar, the filter bar and the status
+    // line follow once it is done.
     void removeFolder(const QString& folder);
     void startIndexing();
     void togglePause();
@@ -155,6 +143,7 @@ class MainWindow : public QMainWindow {
     void onIndexProgress(const abc::IndexProgress& progress);
     void onIndexFinished(const abc::IndexSummary& summary);
     void onIndexFailed(const QString& message);
+    void onFolderForgotten(const QString& folder, int removedFiles);
     void setIndexingUi(bool running);
     void applyPendingModelSettings();
     void loadModelAsync();

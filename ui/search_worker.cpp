@@ -1,17 +1,17 @@
 #include "ui/search_worker.h"
 
-#include <QDir>
 #include <QElapsedTimer>
 #include <algorithm>
 #include <exception>
-#include <set>
 
 #include "core/io/error.h"
+#include "core/io/path.h"
 #include "core/library/combined_query.h"
+#include "core/library/filter_choices.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
-#include "core/library/photo_scanner.h"
 #include "core/library/photo_search.h"
+#include "core/library/sqlite_database.h"
 #include "ui/engine_session.h"
 
 namespace abc::ui {
@@ -91,38 +91,30 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
         std::vector<SearchResult> results;
         const auto topK = static_cast<std::size_t>(std::max(1, query.topK));
         switch (query.kind) {
-            case SearchQuery::Kind::Text:
-                if (query.instruction.trimmed().isEmpty()) {
-                    // Split so the model's share of the time is known: the query vector, then
-                    // the ranking alone.
-                    timer.start();
-                    const auto vector =
-                        search.queryVector(parseCombinedQuery(query.text.toStdString()));
-                    timing.embedMs = elapsedMs(timer);
-                    timer.start();
-                    results = search.searchByVector(vector, restriction, topK);
-                    timing.rankMs = elapsedMs(timer);
-                } else {
-                    // The filter narrows the candidates before they are re-ranked, so only
-                    // photos it shows are embedded with the instruction.
-                    SearchRequest request;
-                    request.query = query.text.toStdString();
-                    request.instruction = query.instruction.trimmed().toStdString();
-                    request.filter = restriction;
-                    // The re-ranked candidates are the results: asking for the grid's 1000
-                    // would embed 1000 photos (an hour on a CPU) instead of 100.
-                    request.topK = std::min(topK, request.instructionCandidates);
-                    timer.start();
-                    results = search.search(
-                        request,
-                        [&](std::size_t done, std::size_t total) {
-                            embedded = done;
-                            emit progress(id, static_cast<int>(done), static_cast<int>(total));
-                        },
-                        stop.get_token());
-                    timing.embedMs = elapsedMs(timer);  // dominated by instructed embeddings
-                }
+            case SearchQuery::Kind::Text: {
+                // The filter narrows the candidates before an instruction re-ranks them, so
+                // only photos it shows are embedded with the instruction.
+                SearchRequest request;
+                request.query = query.text.toStdString();
+                request.instruction = query.instruction.trimmed().toStdString();
+                request.filter = restriction;
+                // The re-ranked candidates are the results: asking for the grid's 1000 would
+                // embed 1000 photos (an hour on a CPU) instead of 100.
+                request.topK = request.instruction.empty()
+                                   ? topK
+                                   : std::min(topK, request.instructionCandidates);
+                TimedSearchResults answer = search.searchTimed(
+                    request,
+                    [&](std::size_t done, std::size_t total) {
+                        embedded = done;
+                        emit progress(id, static_cast<int>(done), static_cast<int>(total));
+                    },
+                    stop.get_token());
+                results = std::move(answer.results);
+                timing.embedMs = answer.timings.embedSeconds * 1000.0;
+                timing.rankMs = answer.timings.rankSeconds * 1000.0;
                 break;
+            }
             case SearchQuery::Kind::Example:
                 timer.start();
                 results = search.searchByExample(query.path.toStdString(), restriction, topK);
@@ -138,8 +130,9 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
                 // A photo with several identical files is listed under its first path; the
                 // copy asked about ("show in results" from the duplicates) is the one shown,
                 // unless the folder filter hides that copy.
-                const QString folder = QDir::cleanPath(query.filter.folder) + QLatin1Char('/');
-                if (file && (query.filter.folder.isEmpty() || query.path.startsWith(folder))) {
+                if (file &&
+                    (query.filter.folder.isEmpty() ||
+                     Path(query.filter.folder.toStdString()).contains(query.path.toStdString()))) {
                     for (SearchResult& result : results) {
                         if (result.photo == file->second)
                             result.path = query.path.toStdString();
@@ -167,20 +160,16 @@ void SearchWorker::refreshFolderStates() {
         if (current->embedder)
             model = store.findModel(current->embedder->fingerprint());
         const auto failures = store.failures();
-        for (const std::string& folder : store.folders()) {
+        for (const LibraryStore::FolderCount& count : store.folderCounts(model)) {
+            const std::string& folder = count.folder;
             FolderState state;
             state.folder = QString::fromStdString(folder);
-            const auto files = store.filesUnder(folder);
-            state.files = static_cast<int>(files.size());
-            if (model) {
-                for (const auto& [file, photo] : files) {
-                    if (store.hasVector(photo, *model, ""))
-                        ++state.indexed;
-                }
-            }
+            state.files = static_cast<int>(count.files);
+            state.indexed = static_cast<int>(count.indexed);
             // failures() comes ordered by path, and so does each folder's share of it.
+            const Path root(folder);
             for (const IndexFailure& failure : failures) {
-                if (isUnderFolder(failure.path, folder)) {
+                if (root.contains(failure.path)) {
                     state.failures.append({QString::fromStdString(failure.path),
                                            QString::fromStdString(failure.reason)});
                 }
@@ -188,8 +177,12 @@ void SearchWorker::refreshFolderStates() {
             state.failed = static_cast<int>(state.failures.size());
             states.append(state);
         }
-    } catch (const std::exception&) {
-        // A library another process is migrating: keep the states shown until the next try.
+    } catch (const DatabaseBusy&) {
+        // Another process holds the library (migrating it, say): keep the states shown until
+        // the next try.
+        return;
+    } catch (const std::exception& error) {
+        emit libraryReadFailed(QString::fromUtf8(error.what()));
         return;
     }
     emit folderStatesReady(states);
@@ -201,34 +194,38 @@ void SearchWorker::refreshFilterOptions() {
         return;
     FilterOptions options;
     try {
-        LibraryStore& store = *current->store;
-        for (const std::string& folder : store.folders())
+        const FilterChoices choices = filterChoices(*current->store);
+        for (const std::string& folder : choices.folders)
             options.folders << QString::fromStdString(folder);
-        std::set<std::string> types;
-        for (const PhotoRecord& photo : store.allPhotos()) {
-            if (!photo.mediaType.empty())
-                types.insert(photo.mediaType);
-            const QDate day =
-                photo.takenAt
-                    ? QDate::fromString(QString::fromStdString(photo.takenAt->substr(0, 10)),
-                                        Qt::ISODate)
-                    : QDate();
-            if (!day.isValid()) {
-                ++options.undated;
-                continue;
-            }
-            if (!options.earliest.isValid() || day < options.earliest)
-                options.earliest = day;
-            if (!options.latest.isValid() || day > options.latest)
-                options.latest = day;
-        }
-        for (const std::string& type : types)
+        for (const std::string& type : choices.mediaTypes)
             options.mediaTypes << QString::fromStdString(type);
-    } catch (const std::exception&) {
-        // A library another process is migrating: keep the choices shown until the next try.
+        const auto toDate = [](const std::optional<std::string>& day) {
+            return day ? QDate::fromString(QString::fromStdString(*day), Qt::ISODate) : QDate();
+        };
+        options.earliest = toDate(choices.earliestDay);
+        options.latest = toDate(choices.latestDay);
+        options.undated = choices.undated;
+    } catch (const DatabaseBusy&) {
+        // Another process holds the library (migrating it, say): keep the choices shown until
+        // the next try.
+        return;
+    } catch (const std::exception& error) {
+        emit libraryReadFailed(QString::fromUtf8(error.what()));
         return;
     }
     emit filterOptionsReady(options);
+}
+
+void SearchWorker::forgetFolder(const QString& folder) {
+    const auto current = session();
+    if (!current)
+        return;
+    try {
+        const std::size_t removed = current->store->forgetFolder(folder.toStdString());
+        emit folderForgotten(folder, static_cast<int>(removed));
+    } catch (const std::exception& error) {
+        emit folderNotForgotten(folder, QString::fromUtf8(error.what()));
+    }
 }
 
 }  // namespace abc::ui

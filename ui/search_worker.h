@@ -56,7 +56,7 @@ using FolderStates = QList<FolderState>;
 // superseded while it runs is stopped: an instruction search (minutes of model time on a CPU)
 // ends after the photo in hand, keeping the instructed vectors it computed, so the newer
 // request queued behind it starts within one forward. Also reads what the sidebar and the
-// filter bar show about the library, on the same thread.
+// filter bar show about the library, and forgets folders, on the same thread.
 class SearchWorker : public QObject {
     Q_OBJECT
 
@@ -73,6 +73,9 @@ class SearchWorker : public QObject {
     void run(quint64 id, const abc::ui::SearchQuery& query);
     void refreshFolderStates();
     void refreshFilterOptions();
+    // Forgets a library folder and what is indexed under it (SQL that may wait for an
+    // indexing commit, so never on the GUI thread).
+    void forgetFolder(const QString& folder);
 
   signals:
     void finished(quint64 id, const abc::ui::PhotoHits& hits, const abc::ui::SearchTiming& timing);
@@ -86,6 +89,11 @@ class SearchWorker : public QObject {
     void cancelled(quint64 id, int embedded);
     void folderStatesReady(const abc::ui::FolderStates& states);
     void filterOptionsReady(const abc::ui::FilterOptions& options);
+    // The library could not be read for the sidebar or the filter bar (not because another
+    // process held it: those states are kept until the next try).
+    void libraryReadFailed(const QString& message);
+    void folderForgotten(const QString& folder, int removedFiles);
+    void folderNotForgotten(const QString& folder, const QString& message);
 
   private:
     std::shared_ptr<EngineSession> session() const;

@@ -4,14 +4,15 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
 #include "app/cli/vector_set_check.h"
+#include "core/library/duplicate_listing.h"
 #include "core/library/library_store.h"
-#include "core/library/near_duplicates.h"
 #include "core/library/photo_search.h"
 
 namespace abc::cli {
@@ -24,13 +25,6 @@ struct DuplicatesCommand {
     float threshold = 0.95f;
     std::size_t max = 1000;
     bool json = false;
-};
-
-struct ListedPair {
-    std::string first;
-    std::string second;
-    float similarity = 0.0f;
-    bool identical = false;  // the same file content under two paths
 };
 
 }  // namespace
@@ -50,25 +44,21 @@ void registerDuplicates(CLI::App& app, int& exitCode) {
                   "JSON list of {\"first\", \"second\", \"similarity\", \"identical\"}");
     cmd->callback([command, &exitCode]() {
         LibraryStore store(existingLibraryPath(command->database));
-        // Byte-identical copies are one photo with several paths, so the vectors never pair
-        // them: they are listed first, from the files table, as similarity 1.
-        std::vector<ListedPair> pairs;
-        for (auto& copy : identicalCopies(store.allPhotos(), command->max)) {
-            pairs.push_back({std::move(copy.original), std::move(copy.copy), 1.0f, true});
-        }
-        if (pairs.size() < command->max) {
-            // Only the fingerprint is needed, but it comes from the loaded model's settings.
-            const LoadedModel model = loadModel(command->model);
-            requireVectorsFor(store, model.embedder->fingerprint());
-            // One scan and exit: building an approximate index would be wasted work.
-            PhotoSearchOptions once;
-            once.approximateIndexRows = 0;
-            PhotoSearch search(store, *model.embedder, *model.decoder, once);
-            for (const auto& pair :
-                 search.nearDuplicates(command->threshold, command->max - pairs.size())) {
-                pairs.push_back({pair.first.path, pair.second.path, pair.similarity, false});
-            }
-        }
+        // The model is loaded only when the identical copies leave room for vector pairs.
+        std::optional<LoadedModel> model;
+        std::optional<PhotoSearch> search;
+        const auto pairs = listDuplicates(
+            store,
+            [&]() -> PhotoSearch& {
+                // Only the fingerprint is needed, but it comes from the loaded model's settings.
+                model.emplace(loadModel(command->model));
+                requireVectorsFor(store, model->embedder->fingerprint());
+                // One scan and exit: building an approximate index would be wasted work.
+                PhotoSearchOptions once;
+                once.approximateIndexRows = 0;
+                return search.emplace(store, *model->embedder, *model->decoder, once);
+            },
+            command->threshold, command->max);
         if (command->json) {
             nlohmann::json out = nlohmann::json::array();
             for (const auto& pair : pairs) {

@@ -1,11 +1,11 @@
 #include <CLI/CLI.hpp>
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
+#include "core/io/path.h"
 #include "core/library/library_store.h"
 
 namespace abc::cli {
@@ -19,11 +19,7 @@ void registerForget(CLI::App& app, int& exitCode) {
     cmd->add_option("FOLDER", *folder, "The folder to forget")->type_name("FOLDER")->required();
     cmd->callback([database, folder, &exitCode]() {
         LibraryStore store(existingLibraryPath(*database));
-        std::error_code ec;
-        std::string path = std::filesystem::absolute(*folder, ec).lexically_normal().string();
-        while (path.size() > 1 && path.back() == '/') {
-            path.pop_back();
-        }
+        const std::string path = Path::absolute(*folder).string();
         const std::size_t removed = store.forgetFolder(path);
         std::cout << "forgot " << removed << " file(s) under " << path << "\n";
         exitCode = 0;

@@ -4,10 +4,10 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <string_view>
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
+#include "core/library/instruction_fingerprint.h"
 #include "core/library/library_store.h"
 
 namespace abc::cli {
@@ -48,15 +48,14 @@ void registerStatus(CLI::App& app, int& exitCode) {
             }
             std::cout << "photos " << store.photoCount() << " in " << store.fileCount()
                       << " files\n";
-            // Instructed vectors live under "<model>|instruct=<adapter>" (plain vectors do not
-            // depend on the instruct adapter): shown under the model they belong to.
-            constexpr std::string_view kInstruct = "|instruct=";
-            const auto ownerOf = [&](const std::string& fingerprint) {
-                const auto at = fingerprint.rfind(kInstruct);
-                return at == std::string::npos ? fingerprint : fingerprint.substr(0, at);
+            // Instructed vectors live under their own row (plain vectors do not depend on the
+            // instruct adapter): shown under the model they belong to.
+            const auto ownerOf = [](const std::string& fingerprint) {
+                const auto instructed = parseInstructionFingerprint(fingerprint);
+                return instructed ? instructed->plain : fingerprint;
             };
             for (const auto& m : models) {
-                const bool instructRow = m.fingerprint.rfind(kInstruct) != std::string::npos;
+                const bool instructRow = parseInstructionFingerprint(m.fingerprint).has_value();
                 const bool ownerListed = std::any_of(models.begin(), models.end(), [&](auto& o) {
                     return o.fingerprint == ownerOf(m.fingerprint);
                 });
@@ -67,10 +66,11 @@ void registerStatus(CLI::App& app, int& exitCode) {
                           << "-d): " << m.plainVectors << " photos indexed, " << m.instructedVectors
                           << " instruction vectors cached\n";
                 for (const auto& i : models) {
-                    if (i.fingerprint != m.fingerprint && ownerOf(i.fingerprint) == m.fingerprint) {
-                        std::cout << "  instruct adapter "
-                                  << i.fingerprint.substr(m.fingerprint.size() + kInstruct.size())
-                                  << ": " << i.instructedVectors << " instruction vectors cached\n";
+                    const auto instructed = parseInstructionFingerprint(i.fingerprint);
+                    if (instructed && i.fingerprint != m.fingerprint &&
+                        instructed->plain == m.fingerprint) {
+                        std::cout << "  instruct adapter " << instructed->adapter << ": "
+                                  << i.instructedVectors << " instruction vectors cached\n";
                     }
                 }
             }

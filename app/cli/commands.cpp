@@ -17,6 +17,7 @@ void registerForget(CLI::App& app, int& exitCode);
 void registerCompare(CLI::App& app, int& exitCode);
 void registerBenchLibrary(CLI::App& app, int& exitCode);
 void registerVerify(CLI::App& app, int& exitCode);
+void registerModel(CLI::App& app, int& exitCode);
 void registerManual(CLI::App& app, int& exitCode);
 
 namespace {
@@ -41,6 +42,7 @@ void registerAllCommands(CLI::App& app, int& exitCode) {
         {&registerCompare, kUserCommands},
         {&registerEmbed, kUserCommands},
         {&registerInfo, kUserCommands},
+        {&registerModel, kUserCommands},
         {&registerTokenize, kDeveloperCommands},
         {&registerPreprocess, kDeveloperCommands},
         {&registerBench, kDeveloperCommands},

@@ -2,15 +2,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 
 #include "app/cli/usage_error.h"
+#include "core/io/error.h"
+#include "core/io/path.h"
 #include "core/library/library_store.h"
 #include "core/library/media_type.h"
-#include "core/library/photo_scanner.h"
 
 namespace abc::cli {
 
@@ -62,15 +63,6 @@ std::string dayAtRangeEnd(const std::string& text, RangeEnd end) {
     return out;
 }
 
-std::string normalFolder(const std::string& folder) {
-    std::error_code ec;
-    std::string path = std::filesystem::absolute(folder, ec).lexically_normal().string();
-    while (path.size() > 1 && path.back() == '/') {
-        path.pop_back();
-    }
-    return path;
-}
-
 }  // namespace
 
 CLI::Validator calendarDate(RangeEnd end) {
@@ -109,11 +101,15 @@ std::vector<std::string> libraryFoldersNamed(LibraryStore& store,
     const auto libraryFolders = store.folders();
     std::vector<std::string> out;
     for (const auto& folder : folders) {
-        const std::string path = normalFolder(folder);
-        bool inLibrary = false;
-        for (const auto& root : libraryFolders) {
-            inLibrary = inLibrary || path == root || isUnderFolder(path, root);
+        Path path;
+        try {
+            path = Path::absolute(folder);
+        } catch (const Error& error) {
+            throw UsageError("--folder " + folder + ": " + error.problem());
         }
+        const bool inLibrary =
+            std::any_of(libraryFolders.begin(), libraryFolders.end(),
+                        [&](const std::string& root) { return path.isUnder(Path(root)); });
         if (!inLibrary) {
             std::string known;
             for (const auto& root : libraryFolders) {
@@ -123,7 +119,7 @@ std::vector<std::string> libraryFoldersNamed(LibraryStore& store,
                              (libraryFolders.empty() ? std::string(" (it has no folders yet)")
                                                      : "; its folders are:" + known));
         }
-        out.push_back(path);
+        out.push_back(path.string());
     }
     return out;
 }

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/io/error.h"
+#include "core/io/path.h"
 #include "core/library/sqlite_database.h"
 
 namespace abc {
@@ -101,12 +102,17 @@ const char* const kMigrations[] = {
 };
 static_assert(std::size(kMigrations) == LibraryStore::kSchemaVersion);
 
-std::string underPrefix(const std::string& folder) {
-    std::string prefix = folder;
-    while (prefix.size() > 1 && prefix.back() == '/') {
-        prefix.pop_back();
+// An empty folder would match every path, so forgetting it would empty the library.
+Path folderPath(const std::string& folder) {
+    Path path(folder);
+    if (path.isEmpty()) {
+        throw Error("", "no folder given (an empty path)");
     }
-    return prefix == "/" ? prefix : prefix + "/";
+    return path;
+}
+
+std::string underPrefix(const std::string& folder) {
+    return folderPath(folder).childPrefix();
 }
 
 }  // namespace
@@ -275,6 +281,31 @@ std::vector<std::string> LibraryStore::folders() {
     std::vector<std::string> result;
     while (statement.step()) {
         result.push_back(statement.columnText(0));
+    }
+    return result;
+}
+
+std::vector<LibraryStore::FolderCount> LibraryStore::folderCounts(
+    std::optional<std::int64_t> model) {
+    std::lock_guard lock(impl_->mutex);
+    // The prefix is Path::childPrefix() in SQL: "/a/" for "/a", "/" for the root.
+    SqliteStatement statement(
+        impl_->db,
+        "SELECT d.path, COUNT(f.path), COUNT(v.photo_id) "
+        "FROM (SELECT path, CASE WHEN path = '/' THEN '/' ELSE path || '/' END AS prefix "
+        "      FROM folders) d "
+        "LEFT JOIN files f ON substr(f.path, 1, length(d.prefix)) = d.prefix "
+        "LEFT JOIN vectors v ON v.photo_id = f.photo_id AND v.model_id = :model "
+        "                   AND v.instruction = '' "
+        "GROUP BY d.path ORDER BY d.path");
+    if (model) {
+        statement.bind(":model", *model);
+    } else {
+        statement.bindNull(":model");
+    }
+    std::vector<FolderCount> result;
+    while (statement.step()) {
+        result.push_back({statement.columnText(0), statement.columnInt(1), statement.columnInt(2)});
     }
     return result;
 }
@@ -493,7 +524,7 @@ std::size_t LibraryStore::forgetFolder(const std::string& folder) {
     SqliteStatement(impl_->db,
                     "DELETE FROM folders WHERE path = :path OR "
                     "substr(path, 1, length(:prefix)) = :prefix")
-        .bind(":path", folder)
+        .bind(":path", folderPath(folder).string())
         .bind(":prefix", prefix)
         .run();
     transaction.commit();

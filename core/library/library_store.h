@@ -79,6 +79,15 @@ class LibraryStore {
     void addFolder(const std::string& folder);
     void removeFolder(const std::string& folder);
     std::vector<std::string> folders();
+    struct FolderCount {
+        std::string folder;
+        std::int64_t files = 0;
+        std::int64_t indexed = 0;  // files whose photo has a plain vector of the model
+    };
+    // Every folder, sorted by path, with its files counted as filesUnder() lists them, in one
+    // query: the sidebar asks after every indexing batch, and a query per photo took seconds
+    // on a large library. No model: nothing counts as indexed.
+    std::vector<FolderCount> folderCounts(std::optional<std::int64_t> model);
 
     // --- photos and files ---
     std::optional<PhotoRecord> photo(PhotoId id);

@@ -1,6 +1,7 @@
 #include "core/library/photo_embedder.h"
 
 #include "core/io/error.h"
+#include "core/library/instruction_fingerprint.h"
 
 namespace abc {
 
@@ -11,8 +12,8 @@ ModelPhotoEmbedder::ModelPhotoEmbedder(std::shared_ptr<Embedder> embedder,
         throw Error("model", "no embedder");
     }
     fingerprint_ = embedder_->fingerprint() + ";" + decoderFingerprint;
-    const std::string& instruct = embedder_->instructFingerprint();
-    instructionFingerprint_ = fingerprint_ + "|instruct=" + (instruct.empty() ? "none" : instruct);
+    instructionFingerprint_ =
+        abc::instructionFingerprint(fingerprint_, embedder_->instructFingerprint());
 }
 
 std::string ModelPhotoEmbedder::fingerprint() const {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/io/error.h"
+#include "core/io/path.h"
 #include "core/library/file_record_batch.h"
 #include "core/library/library_store.h"
 #include "core/library/ordered_parallel.h"
@@ -28,13 +29,15 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// A folder that cannot be made absolute is passed on as given: the scan reports it as out
+// of reach, like any other folder it cannot read (and the store refuses an empty one rather
+// than take it for every folder).
 std::string normalFolder(const std::string& folder) {
-    std::error_code ec;
-    std::string path = std::filesystem::absolute(folder, ec).lexically_normal().string();
-    while (path.size() > 1 && path.back() == '/') {
-        path.pop_back();
+    try {
+        return Path::absolute(folder).string();
+    } catch (const Error&) {
+        return folder;
     }
-    return path;
 }
 
 // One photo on its way to the model.
@@ -196,21 +199,13 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
     ScanReport scan = scanFolders(folders, options.scan, [&] { return !holdWhilePaused(); });
     // What is recorded under a folder the scan could not read is unknown, not gone: a drive
     // that is not mounted must not cost the library its vectors.
-    std::set<std::string> unreadable;
+    std::set<Path> unreadable;
     for (const auto& folder : scan.unreadableFolders) {
-        unreadable.insert(folder.path);
+        unreadable.insert(Path(folder.path));
     }
     auto unseen = [&](const std::string& path) {
-        if (unreadable.empty()) {
-            return false;
-        }
-        for (std::size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
-             slash = path.rfind('/', slash - 1)) {
-            if (unreadable.contains(path.substr(0, slash))) {
-                return true;
-            }
-        }
-        return unreadable.contains("/") && path.size() > 1;
+        return std::any_of(unreadable.begin(), unreadable.end(),
+                           [&](const Path& folder) { return folder.contains(path); });
     };
     std::set<std::string> unreachableRoots;
     for (const auto& folder : scan.unreadableFolders) {
@@ -248,20 +243,22 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         std::error_code error;
         const bool empty = std::filesystem::directory_iterator(folder, error) ==
                            std::filesystem::directory_iterator();
+        const Path root(folder);
         const bool hasRecords =
             std::any_of(recorded.begin(), recorded.end(),
-                        [&](const auto& entry) { return isUnderFolder(entry.first, folder); });
+                        [&](const auto& entry) { return root.contains(entry.first); });
         if (!error && empty && hasRecords) {
-            unreadable.insert(folder);
+            unreadable.insert(root);
             unreachableRoots.insert(folder);
             summary.unreachableFolders.push_back(
                 {folder, "folder is empty (a drive that is not mounted?)", 0});
         }
     }
     for (auto& folder : summary.unreachableFolders) {
-        folder.keptFiles = static_cast<std::size_t>(std::count_if(
-            recorded.begin(), recorded.end(),
-            [&](const auto& entry) { return isUnderFolder(entry.first, folder.path); }));
+        const Path root(folder.path);
+        folder.keptFiles = static_cast<std::size_t>(
+            std::count_if(recorded.begin(), recorded.end(),
+                          [&](const auto& entry) { return root.contains(entry.first); }));
     }
     std::vector<const ScannedFile*> toRead;
     std::set<std::string> present;

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "core/io/error.h"
+#include "core/io/path.h"
 
 namespace abc {
 
@@ -74,17 +75,10 @@ bool looksLikeBmp(const Head& head, std::size_t got) {
     return pixelOffset == 0 || pixelOffset >= 14 + infoSize;
 }
 
-std::string withoutTrailingSlash(std::string path) {
-    while (path.size() > 1 && path.back() == '/') {
-        path.pop_back();
-    }
-    return path;
-}
-
 // The part of a scan report that records what could not be seen: the folder is both a
 // problem to show and a place whose recorded files must be kept.
 void unreadable(ScanReport& report, const fs::path& folder, const std::string& reason) {
-    const std::string path = withoutTrailingSlash(folder.string());
+    const std::string path = Path(folder.string()).string();
     report.problems.push_back({path, reason});
     report.unreadableFolders.push_back({path, reason});
 }
@@ -163,14 +157,6 @@ bool isNotAPhotoReason(const std::string& reason) {
            reason.starts_with("not a regular file");
 }
 
-bool isUnderFolder(const std::string& path, const std::string& folder) {
-    if (folder == "/") {
-        return path.size() > 1 && path[0] == '/';
-    }
-    return path.size() > folder.size() + 1 && path.compare(0, folder.size(), folder) == 0 &&
-           path[folder.size()] == '/';
-}
-
 ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions& options,
                        const std::function<bool()>& cancelRequested) {
     ScanReport report;
@@ -178,11 +164,11 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
     std::set<std::pair<dev_t, ino_t>> seenFiles;
     std::vector<fs::path> pending;
     for (const auto& root : roots) {
-        std::error_code ec;
-        const fs::path absolute =
-            withoutTrailingSlash(fs::absolute(root, ec).lexically_normal().string());
-        if (ec) {
-            unreadable(report, root, "cannot reach the folder: " + ec.message());
+        fs::path absolute;
+        try {
+            absolute = Path::absolute(root).string();
+        } catch (const Error& error) {
+            unreadable(report, root, "cannot reach the folder: " + error.problem());
             continue;
         }
         struct stat info {};

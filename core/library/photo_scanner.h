@@ -50,9 +50,6 @@ std::string notAnImageReason(const std::string& path, std::int64_t sizeBytes);
 // non-regular file's), as opposed to a photo that could not be read.
 bool isNotAPhotoReason(const std::string& reason);
 
-// Whether `path` lies strictly below `folder` (whole path components; both lexically normal).
-bool isUnderFolder(const std::string& path, const std::string& folder);
-
 // Walks folders recursively. Paths are absolute and lexically normal; a folder reached twice
 // through symlinks (a loop, or two links to one place) is walked once and the repeat is
 // reported. `cancelRequested`, polled per folder, stops the walk by throwing abc::Cancelled.

@@ -1,6 +1,7 @@
 #include "core/library/photo_search.h"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <sstream>
 #include <thread>
@@ -8,6 +9,7 @@
 #include <unordered_set>
 
 #include "core/io/error.h"
+#include "core/io/path.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_decoder.h"
 #include "core/library/photo_embedder.h"
@@ -17,18 +19,6 @@
 namespace abc {
 
 namespace {
-
-bool isUnder(const std::string& path, const std::string& folder) {
-    std::string prefix = folder;
-    while (prefix.size() > 1 && prefix.back() == '/') {
-        prefix.pop_back();
-    }
-    if (prefix == "/") {
-        return true;
-    }
-    return path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
-           path[prefix.size()] == '/';
-}
 
 // ApproximateIndex::Options::trainingRows = 0 means this many.
 constexpr std::size_t kDefaultTrainingRows = 20000;
@@ -422,7 +412,9 @@ struct PhotoSearch::Impl {
     }
 
     // The path a result shows: the first one inside the filter's folders; "" if none passes.
-    std::string pathFor(PhotoId photo, const SearchFilter& filter) const {
+    // `folders`: the filter's folders as Paths, made once per search rather than per row.
+    std::string pathFor(PhotoId photo, const SearchFilter& filter,
+                        const std::vector<Path>& folders) const {
         const auto found = photos.find(photo);
         if (found == photos.end()) {
             return {};
@@ -444,11 +436,11 @@ struct PhotoSearch::Impl {
             }
         }
         for (const auto& file : record.files) {
-            if (filter.folders.empty()) {
+            if (folders.empty()) {
                 return file.path;
             }
-            for (const auto& folder : filter.folders) {
-                if (isUnder(file.path, folder)) {
+            for (const Path& folder : folders) {
+                if (folder.contains(file.path)) {
                     return file.path;
                 }
             }
@@ -458,9 +450,10 @@ struct PhotoSearch::Impl {
 
     std::vector<SearchResult> rank(std::span<const float> query, const SearchFilter& filter,
                                    std::size_t topK) {
+        const std::vector<Path> folders(filter.folders.begin(), filter.folders.end());
         std::function<bool(PhotoId)> keep;
         if (!everyRowHasAPath || !isEmpty(filter)) {
-            keep = [&](PhotoId photo) { return !pathFor(photo, filter).empty(); };
+            keep = [&](PhotoId photo) { return !pathFor(photo, filter, folders).empty(); };
         }
         SearchStats stats;
         std::optional<std::vector<ScoredPhoto>> approximate;
@@ -474,7 +467,7 @@ struct PhotoSearch::Impl {
         std::vector<SearchResult> results;
         results.reserve(scored.size());
         for (const auto& hit : scored) {
-            results.push_back({hit.photo, pathFor(hit.photo, filter), hit.score});
+            results.push_back({hit.photo, pathFor(hit.photo, filter, folders), hit.score});
         }
         return results;
     }
@@ -587,29 +580,49 @@ std::vector<SearchResult> PhotoSearch::search(const SearchRequest& request,
 
 std::vector<SearchResult> PhotoSearch::search(const SearchRequest& request,
                                               const Progress& progress, std::stop_token stop) {
+    return searchTimed(request, progress, stop).results;
+}
+
+TimedSearchResults PhotoSearch::searchTimed(const SearchRequest& request, const Progress& progress,
+                                            std::stop_token stop) {
     const bool instructed = !request.instruction.empty();
     if (instructed && !impl_->embedder.supportsInstructions()) {
         throw Error("instruction", "the model has no instruct adapter (--instruct-adapter)");
     }
+    using Clock = std::chrono::steady_clock;
+    TimedSearchResults out;
+    SearchTimings& timings = out.timings;
+    auto clock = Clock::now();
+    // Adds the time since the last lap to `seconds`.
+    const auto lap = [&clock](double& seconds) {
+        const auto now = Clock::now();
+        seconds += std::chrono::duration<double>(now - clock).count();
+        clock = now;
+    };
     std::vector<float> query;
     std::vector<SearchResult> candidates;
     {
         std::lock_guard lock(impl_->mutex);
         impl_->refresh();
         if (!impl_->model) {
-            return {};  // nothing indexed with this model yet
+            return out;  // nothing indexed with this model yet
         }
+        lap(timings.rankSeconds);
         query = impl_->queryVector(parseCombinedQuery(request.query));
+        lap(timings.embedSeconds);
         if (!instructed) {
-            return impl_->rank(query, request.filter, request.topK);
+            out.results = impl_->rank(query, request.filter, request.topK);
+            lap(timings.rankSeconds);
+            return out;
         }
         // Instruction mode re-ranks the plain search's best candidates by their instructed
         // vectors.
         candidates = impl_->rank(query, request.filter,
                                  std::max(request.topK, request.instructionCandidates));
+        lap(timings.rankSeconds);
     }
     if (candidates.empty()) {
-        return candidates;
+        return out;
     }
     // From here on only the store (its own lock) and the model are used: a search from another
     // thread does not wait for these photos.
@@ -646,6 +659,7 @@ std::vector<SearchResult> PhotoSearch::search(const SearchRequest& request,
             progress(done + 1, missing.size());
         }
     }
+    lap(timings.embedSeconds);
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         if (vectors[i]->size() != query.size()) {
             throw Error("photo " + std::to_string(candidates[i].photo),
@@ -659,7 +673,9 @@ std::vector<SearchResult> PhotoSearch::search(const SearchRequest& request,
     if (candidates.size() > request.topK) {
         candidates.resize(request.topK);
     }
-    return candidates;
+    lap(timings.rankSeconds);
+    out.results = std::move(candidates);
+    return out;
 }
 
 std::vector<SearchResult> PhotoSearch::searchSimilar(PhotoId photo, const SearchFilter& filter,
@@ -706,8 +722,8 @@ std::vector<DuplicateGroupPair> PhotoSearch::nearDuplicates(float threshold, std
     std::vector<DuplicateGroupPair> result;
     const SearchFilter all;
     for (const auto& pair : pairs) {
-        result.push_back({{pair.first, impl_->pathFor(pair.first, all), pair.similarity},
-                          {pair.second, impl_->pathFor(pair.second, all), pair.similarity},
+        result.push_back({{pair.first, impl_->pathFor(pair.first, all, {}), pair.similarity},
+                          {pair.second, impl_->pathFor(pair.second, all, {}), pair.similarity},
                           pair.similarity});
     }
     return result;

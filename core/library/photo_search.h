@@ -47,6 +47,18 @@ struct SearchResult {
     float score = 0.0f;
 };
 
+// Where the time of one search went, for status lines and benchmarks.
+struct SearchTimings {
+    double embedSeconds = 0.0;  // the model: the query's vector and, in instruction mode, the
+                                // candidates' instructed vectors not cached yet
+    double rankSeconds = 0.0;   // scoring the library, filtering, paths, re-ranking
+};
+
+struct TimedSearchResults {
+    std::vector<SearchResult> results;
+    SearchTimings timings;
+};
+
 // One image x several instructions x several candidate texts (ABC's left/right dog/cat demo).
 struct SimilarityMatrix {
     std::vector<std::string> instructions;  // rows; "" = the image without instruction
@@ -134,6 +146,9 @@ class PhotoSearch {
     // so a cancelled search's work is reused by the next one.
     std::vector<SearchResult> search(const SearchRequest& request, const Progress& progress,
                                      std::stop_token stop);
+    // search(), with the time it took split between the model and the ranking.
+    TimedSearchResults searchTimed(const SearchRequest& request, const Progress& progress,
+                                   std::stop_token stop);
     // Ranks by a given query vector (already combined and normalised).
     std::vector<SearchResult> searchByVector(const std::vector<float>& query,
                                              const SearchFilter& filter, std::size_t topK);

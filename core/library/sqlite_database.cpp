@@ -29,8 +29,15 @@ std::string problemText(sqlite3* db, const std::string& what, const std::string&
     }
 }
 
+bool isBusy(int code) {
+    return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+}
+
 [[noreturn]] void fail(const std::string& subject, sqlite3* db, const std::string& what) {
     const char* message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    if (db != nullptr && isBusy(sqlite3_extended_errcode(db))) {
+        throw DatabaseBusy(subject, what + ": " + message);
+    }
     throw Error(subject, problemText(db, what, message));
 }
 
@@ -72,10 +79,15 @@ SqliteDatabase::~SqliteDatabase() {
 
 void SqliteDatabase::execute(const std::string& sql) {
     char* message = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    const int code = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+    if (code != SQLITE_OK) {
         const std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
         sqlite3_free(message);
-        throw Error(path_, problemText(db_, "SQL failed (" + sql.substr(0, 60) + ")", text));
+        const std::string what = "SQL failed (" + sql.substr(0, 60) + ")";
+        if (isBusy(code)) {
+            throw DatabaseBusy(path_, what + ": " + text);
+        }
+        throw Error(path_, problemText(db_, what, text));
     }
 }
 

@@ -7,10 +7,20 @@
 #include <string_view>
 #include <vector>
 
+#include "core/io/error.h"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace abc {
+
+// Another connection (a migration, a long indexing commit, maybe in another process) held the
+// database for longer than the busy timeout: unlike every other SQL failure, one worth
+// trying again later.
+class DatabaseBusy : public Error {
+  public:
+    using Error::Error;
+};
 
 // A thin RAII layer over one SQLite connection. Errors become abc::Error with the database
 // path as subject. Thread-safety: a connection and its statements belong to one thread at a

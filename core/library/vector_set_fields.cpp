@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/library/instruction_fingerprint.h"
+
 namespace abc {
 
 namespace {
@@ -53,7 +55,11 @@ void addPixelRange(std::map<std::string, std::string>& fields, std::string_view 
 
 std::map<std::string, std::string> vectorSetFields(const std::string& fingerprint) {
     std::map<std::string, std::string> fields;
-    std::string_view text = fingerprint;
+    const auto instructed = parseInstructionFingerprint(fingerprint);
+    if (instructed) {
+        fields["instruct"] = instructed->adapter;
+    }
+    std::string_view text = instructed ? std::string_view(instructed->plain) : fingerprint;
     std::string_view decoder;
     const auto semicolon = text.find(';');
     if (semicolon != std::string_view::npos) {
@@ -62,12 +68,6 @@ std::map<std::string, std::string> vectorSetFields(const std::string& fingerprin
     }
     for (const auto item : split(text, '|')) {
         addField(fields, item);
-    }
-    // The decoder part may carry the instruct suffix after it.
-    const auto instruct = decoder.find("|instruct=");
-    if (instruct != std::string_view::npos) {
-        fields["instruct"] = std::string(decoder.substr(instruct + 10));
-        decoder = decoder.substr(0, instruct);
     }
     if (decoder.starts_with("image:")) {
         decoder.remove_prefix(6);
