@@ -53,6 +53,22 @@ class TestLoraConfig : public QObject {
         }
     }
 
+    // Found by fuzz_adapter_config: a setting of an unforeseen type escaped as nlohmann's
+    // type_error instead of the file's error.
+    void unexpectedTypesAreTheFilesError() {
+        for (const char* text : {R"({"peft_type": [], "r": 8, "lora_alpha": 16})",
+                                 R"({"peft_type": "LORA", "r": 8, "lora_alpha": 16,
+                                     "target_modules": ["q_proj"], "bias": 7})"}) {
+            try {
+                LoraConfig::fromJsonText(text, "adapter_config.json");
+                QFAIL(text);
+            } catch (const Error& e) {
+                QVERIFY2(QString::fromStdString(e.subject()).startsWith("adapter_config.json"),
+                         e.what());
+            }
+        }
+    }
+
     void backtrackingPatternIsAnErrorNotAHang() {
         const auto config = withTargets("(x+x+)+[yz]");
         const auto start = std::chrono::steady_clock::now();

@@ -33,6 +33,8 @@ struct LoraConfig {
     static LoraConfig fromJsonText(const std::string& text, const std::string& origin);
 
   private:
+    static LoraConfig parse(const std::string& text, const std::string& origin);
+
     std::optional<ModulePattern> compiled_;
 };
 
