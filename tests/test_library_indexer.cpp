@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <thread>
 #include <tuple>
 
@@ -67,10 +68,17 @@ class TestLibraryIndexer : public QObject {
         QCOMPARE(summary.scanned, std::size_t{21});
         QCOMPARE(summary.added, std::size_t{21});
         QCOMPARE(summary.embedded, std::size_t{20});
-        QCOMPARE(summary.failed, std::size_t{1});
-        QCOMPARE(QString::fromStdString(summary.failures.at(0).path), root + "/bad.jpg");
-        QVERIFY(summary.failures[0].reason.find("damaged") != std::string::npos);
-        QCOMPARE(store.failures().size(), std::size_t{1});
+        // The damaged photo and the text file: nothing under the folder is skipped silently.
+        QCOMPARE(summary.failed, std::size_t{2});
+        std::map<QString, std::string> reasons;
+        for (const auto& failure : summary.failures) {
+            reasons[QString::fromStdString(failure.path)] = failure.reason;
+        }
+        QCOMPARE(reasons.size(), std::size_t{2});
+        QVERIFY(reasons[root + "/bad.jpg"].find("damaged") != std::string::npos);
+        QCOMPARE(QString::fromStdString(reasons[root + "/notes.txt"]),
+                 QStringLiteral("not an image"));
+        QCOMPARE(store.failures().size(), std::size_t{2});
         QVERIFY(embedder.batches() > 1);  // the token budget split the work
         QVERIFY(seen.back().phase == IndexProgress::Phase::Finished);
         const auto embedding = std::find_if(seen.rbegin(), seen.rend(), [](auto& p) {
@@ -89,7 +97,8 @@ class TestLibraryIndexer : public QObject {
         QCOMPARE(summary.added + summary.changed + summary.moved + summary.embedded,
                  std::size_t{0});
         QCOMPARE(decoder.decoded.load(), decodedBefore);
-        QCOMPARE(store.failures().size(), std::size_t{1});
+        QCOMPARE(summary.failed, std::size_t{0});  // both are known and unchanged
+        QCOMPARE(store.failures().size(), std::size_t{2});
 
         // Modify one, delete one, move one, add one, copy one.
         writePhoto(root + "/0/img0.jpg", "new content");
@@ -121,7 +130,9 @@ class TestLibraryIndexer : public QObject {
         summary = indexer.run(options);
         QCOMPARE(summary.changed, std::size_t{1});
         QCOMPARE(summary.embedded, std::size_t{1});
-        QVERIFY(store.failures().empty());
+        const auto left = store.failures();  // the text file is still no photo
+        QCOMPARE(left.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(left[0].path), root + "/notes.txt");
     }
 
     // Hashing on several threads records exactly what one thread records: same photo ids for

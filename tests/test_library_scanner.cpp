@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -104,7 +105,11 @@ class TestLibraryScanner : public QObject {
         const ScanReport report = scanFolders({root.toStdString()});
         QCOMPARE(names(report, root),
                  QStringList({"a.jpg", "c.heic", "d.webp", "sub/deeper/b.PNG", "sub/renamed.txt"}));
-        QCOMPARE(report.otherFiles, std::size_t{1});
+        QCOMPARE(report.skipped.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(report.skipped[0].file.path), root + "/sub/fake.jpg");
+        QCOMPARE(QString::fromStdString(report.skipped[0].reason),
+                 QStringLiteral("not an image: named .jpg but the content is not JPEG, PNG, "
+                                "WebP, TIFF, BMP, GIF or HEIC"));
         QCOMPARE(QString::fromStdString(report.photos[1].mediaType), QStringLiteral("heic"));
         QCOMPARE(QString::fromStdString(report.photos[4].mediaType), QStringLiteral("jpeg"));
         QCOMPARE(report.photos[0].file.sizeBytes, std::int64_t{kJpeg.size()});
@@ -132,6 +137,32 @@ class TestLibraryScanner : public QObject {
         const ScanReport plain = scanFolders({root.toStdString()}, noLinks);
         QCOMPARE(names(plain, root), QStringList({"a/x.jpg"}));
         QVERIFY(plain.problems.empty());
+    }
+
+    // Nothing is skipped without a word: each file that is not indexed has its reason, and
+    // files that would block or loop the scan are reported, not opened.
+    void everyFileNotIndexedHasAReason() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath();
+        write(root + "/a.jpg", kJpeg);
+        write(root + "/empty.jpg", QByteArray());
+        write(root + "/notes.txt", "shopping list");
+        QVERIFY(::mkfifo((root + "/pipe.jpg").toLocal8Bit().constData(), 0600) == 0);
+        std::filesystem::create_symlink(root.toStdString() + "/loop.jpg",
+                                        root.toStdString() + "/loop.jpg");
+        const ScanReport report = scanFolders({root.toStdString()});
+        QCOMPARE(names(report, root), QStringList({"a.jpg"}));
+        QStringList skipped;
+        for (const auto& file : report.skipped) {
+            skipped << QString::fromStdString(file.file.path).mid(root.size() + 1) + ": " +
+                           QString::fromStdString(file.reason);
+        }
+        QCOMPARE(skipped, QStringList({"empty.jpg: empty file (0 bytes)", "notes.txt: not an image",
+                                       "pipe.jpg: not a regular file (a named pipe)"}));
+        QCOMPARE(report.problems.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(report.problems[0].path), root + "/loop.jpg");
+        QCOMPARE(QString::fromStdString(report.problems[0].reason),
+                 QStringLiteral("symbolic link loop"));
     }
 
     void missingRootIsAProblemNotACrash() {
@@ -165,7 +196,13 @@ class TestLibraryScanner : public QObject {
         for (const auto& photo : report.photos) {
             QCOMPARE(QString::fromStdString(photo.mediaType), QStringLiteral("bmp"));
         }
-        QCOMPARE(report.otherFiles, std::size_t{4});
+        QStringList skipped;
+        for (const auto& file : report.skipped) {
+            skipped << QString::fromStdString(file.file.path).mid(root.size() + 1) + ": " +
+                           QString::fromStdString(file.reason).section(':', 0, 0);
+        }
+        QCOMPARE(skipped, QStringList({"bmi.bmp: not an image", "car.txt: not an image",
+                                       "short.bmp: not an image", "zero.bmp: not an image"}));
         QVERIFY(!detectMediaType((root + "/car.txt").toStdString()));
 
         // The bitmaps built here are real ones: the product decoder reads their size.

@@ -348,10 +348,13 @@ class TestLibraryUnreachableFolders : public QObject {
         QCOMPARE(failedPaths(store),
                  QStringList({other + "/broken3.jpg", root + "/sub/broken2.jpg"}));
 
-        // A file replaced by one that is no image at all is gone as a photo: its failure too.
+        // A file replaced by one that is no image at all is listed as such instead.
         writeFile(root + "/sub/broken2.jpg", "just text now");
         summary = indexer.run(both);
-        QVERIFY(store.failures().empty());
+        const auto failures = store.failures();
+        QCOMPARE(failures.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(failures[0].path), root + "/sub/broken2.jpg");
+        QVERIFY(failures[0].reason.starts_with("not an image: named .jpg"));
         QCOMPARE(store.fileCount(), std::int64_t{1});
     }
 };

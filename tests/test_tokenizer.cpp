@@ -270,6 +270,10 @@ class TestTokenizer : public QObject {
     void malformedFilesNameTheFileAndTheProblem() {
         QVERIFY(loadError("{not json").startsWith(QStringLiteral("not valid JSON")));
         QVERIFY(loadError("[]").contains(QStringLiteral("not a tokenizer.json")));
+        // A number JSON cannot hold is nlohmann's out_of_range, not a parse_error (found by
+        // fuzz_tokenizer_json): still the file's error, never an escaped exception.
+        QVERIFY(loadError(R"({"model":{"vocab":{"a":151e643}}})")
+                    .startsWith(QStringLiteral("not valid JSON")));
         QVERIFY(loadError(R"({"decoder":{"type":"ByteLevel"},)"
                           R"("pre_tokenizer":{"type":"ByteLevel","add_prefix_space":false}})")
                     .contains(QStringLiteral("\"model\"")));

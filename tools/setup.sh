@@ -30,6 +30,8 @@ apt_packages=(
   dbus-daemon
   # test_cli_conventions reads the generated man page with groff and loads the completions
   groff-base zsh
+  # the fuzz smoke runs: clang's libFuzzer and sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -77,6 +79,10 @@ case "$mode" in
   test)
     say "Running the test suite"
     ctest --preset "$preset" -j "$(nproc)"
+    say "Fuzzing each parser briefly (clang libFuzzer, ASan + UBSan; tests/fuzz)"
+    cmake --preset fuzz >/dev/null
+    cmake --build --preset fuzz -j "$(nproc)"
+    ctest --preset fuzz -j "$(nproc)"
     ;;
   run)
     say "Starting ABC Photos"

@@ -16,6 +16,7 @@
 #include "core/io/error.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_indexer.h"
+#include "core/library/photo_scanner.h"
 
 namespace abc::cli {
 
@@ -179,11 +180,28 @@ void run(const IndexCommand& command, int& exitCode) {
                          "tries them again)";
         }
         std::cout << ":\n";
-        for (const auto& failure : thisRun) {
-            std::cout << "  " << failure.path << ": " << failure.reason << "\n";
+        // Every photo that could not be read is named; files that are not photos at all
+        // (sidecars, videos, documents) can be thousands, so only the first few are.
+        constexpr std::size_t kNotPhotosShown = 10;
+        std::size_t notPhotos = 0;
+        for (const auto* list : {&thisRun, &earlier}) {
+            for (const auto& failure : *list) {
+                if (!isNotAPhotoReason(failure.reason)) {
+                    std::cout << "  " << failure.path << ": " << failure.reason << "\n";
+                }
+            }
         }
-        for (const auto& failure : earlier) {
-            std::cout << "  " << failure.path << ": " << failure.reason << "\n";
+        for (const auto* list : {&thisRun, &earlier}) {
+            for (const auto& failure : *list) {
+                if (isNotAPhotoReason(failure.reason) && notPhotos++ < kNotPhotosShown) {
+                    std::cout << "  " << failure.path << ": " << failure.reason << "\n";
+                }
+            }
+        }
+        if (notPhotos > kNotPhotosShown) {
+            std::cout << "  ... and " << notPhotos - kNotPhotosShown
+                      << " more files that are not photos (`abc-photos-cli status` lists "
+                         "every one)\n";
         }
     }
     if (!summary.unreachableFolders.empty()) {

@@ -279,6 +279,17 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         }
         toRead.push_back(&scanned);
     }
+    // Files that are not images are listed with their reason once, and again when they
+    // change; a photo file that turned into one keeps what it had, as a damaged photo does.
+    std::vector<const SkippedFile*> newlySkipped;
+    for (const auto& skipped : scan.skipped) {
+        present.insert(skipped.file.path);
+        const auto failed = store_.failedFile(skipped.file.path);
+        if (!failed || failed->sizeBytes != skipped.file.sizeBytes ||
+            failed->mtimeNs != skipped.file.mtimeNs) {
+            newlySkipped.push_back(&skipped);
+        }
+    }
 
     // 3. Hash and probe new and changed files; record them (a known content keeps its vectors).
     // Hashing and probing run on a pool; the results are recorded here in scan order, so the
@@ -402,6 +413,13 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
                                    }
                                    return waitWhilePaused();
                                });
+    if (!summary.cancelled) {
+        for (const SkippedFile* skipped : newlySkipped) {
+            records.recordFailure(skipped->file, skipped->reason);
+            summary.failures.push_back({skipped->file.path, skipped->reason});
+            ++summary.failed;
+        }
+    }
     records.commit();
     if (cancelled_ && progress.done < progress.total) {
         summary.cancelled = true;
@@ -445,6 +463,9 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
     // 5. Embed every photo without a vector for this model: decode threads -> batcher -> model.
     const std::int64_t model = store_.modelId(embedder_.fingerprint(), embedder_.dimension());
     std::vector<std::pair<PhotoId, std::string>> work;
+    // Every path of a photo (copies share one), so a photo that cannot be read is reported
+    // under each of them: a copy is neither silently missing nor retried on every run.
+    std::map<PhotoId, std::vector<PhotoFile>> filesOfPhoto;
     if (!summary.cancelled) {
         const auto missing = store_.photosWithoutVector(model, "");
         const std::set<PhotoId> missingSet(missing.begin(), missing.end());
@@ -471,6 +492,11 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
             }
             if (!allFailed) {
                 work.emplace_back(photo.id, readable->path);
+                for (const auto& file : photo.files) {
+                    if (!unseen(file.path)) {
+                        filesOfPhoto[photo.id].push_back(file);
+                    }
+                }
             }
         }
     }
@@ -519,9 +545,10 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         }
         const auto embedStart = Clock::now();
         const auto embedPausedBefore = pausedSoFar();
-        auto fileOf = [&](const PreparedPhoto& item) {
-            const auto file = store_.fileByPath(item.path);
-            return file ? file->first : PhotoFile{item.path, 0, 0};
+        auto failPhoto = [&](const PreparedPhoto& item, const std::string& reason) {
+            for (const PhotoFile& file : filesOfPhoto[item.photo]) {
+                fail(file, reason);
+            }
         };
         // Polled by the model between photos: a pause parks the model thread right there and a
         // cancel abandons the batch in hand (abc::Cancelled; nothing of it is committed).
@@ -549,9 +576,9 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
                     } catch (const Cancelled&) {
                         throw;
                     } catch (const Error& e) {
-                        fail(fileOf(item), "model: " + e.problem());
+                        failPhoto(item, "model: " + e.problem());
                     } catch (const std::exception& e) {
-                        fail(fileOf(item), std::string("model: ") + e.what());
+                        failPhoto(item, std::string("model: ") + e.what());
                     }
                 }
             }
@@ -596,7 +623,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
                 if (!last.patches) {
                     // A photo that could not be decoded is done too; say so now, or the
                     // last report of the phase could stop short of the total.
-                    fail(fileOf(last), last.error);
+                    failPhoto(last, last.error);
                     ++progress.done;
                     report();
                     batch.pop_back();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -128,6 +129,34 @@ std::optional<std::string> detectMediaType(const std::string& path) {
     return std::nullopt;
 }
 
+std::string notAnImageReason(const std::string& path, std::int64_t sizeBytes) {
+    if (sizeBytes == 0) {
+        return "empty file (0 bytes)";
+    }
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) {
+        return "cannot read the file: " + errnoText(errno);
+    }
+    std::fclose(file);
+    std::string extension = fs::path(path).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    static const std::set<std::string> imageNames = {".jpg",  ".jpeg", ".jpe",  ".jfif", ".png",
+                                                     ".webp", ".tif",  ".tiff", ".bmp",  ".dib",
+                                                     ".gif",  ".heic", ".heif", ".hif",  ".avif"};
+    if (imageNames.contains(extension)) {
+        // Damaged (the first bytes overwritten), renamed, or a format we do not read.
+        return "not an image: named " + extension +
+               " but the content is not JPEG, PNG, WebP, TIFF, BMP, GIF or HEIC";
+    }
+    return "not an image";
+}
+
+bool isNotAPhotoReason(const std::string& reason) {
+    return reason.starts_with("not an image") || reason.starts_with("empty file") ||
+           reason.starts_with("not a regular file");
+}
+
 ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions& options,
                        const std::function<bool()>& cancelRequested) {
     ScanReport report;
@@ -218,7 +247,8 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
                 const int error = errno;
                 if (isLink) {
                     // The target may be a folder on a drive that is not mounted right now.
-                    unreadable(report, child, "broken symbolic link");
+                    unreadable(report, child,
+                               error == ELOOP ? "symbolic link loop" : "broken symbolic link");
                 } else if (error != ENOENT && !folderProblem) {
                     folderProblem = "cannot examine the folder's entries: " + errnoText(error);
                 }
@@ -231,15 +261,20 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
                 if (!seenFiles.insert({info.st_dev, info.st_ino}).second) {
                     continue;
                 }
-                const auto type = detectMediaType(child.string());
-                if (!type) {
-                    ++report.otherFiles;
-                    continue;
+                const PhotoFile file{child.string(), static_cast<std::int64_t>(info.st_size),
+                                     mtimeNs(info)};
+                if (const auto type = detectMediaType(file.path)) {
+                    report.photos.push_back({file, *type});
+                } else {
+                    report.skipped.push_back({file, notAnImageReason(file.path, file.sizeBytes)});
                 }
-                report.photos.push_back(
-                    {PhotoFile{child.string(), static_cast<std::int64_t>(info.st_size),
-                               mtimeNs(info)},
-                     *type});
+            } else {
+                // Opening a named pipe would block the scan; a device is no photo.
+                const char* kind = S_ISFIFO(info.st_mode)   ? "a named pipe"
+                                   : S_ISSOCK(info.st_mode) ? "a socket"
+                                                            : "a device";
+                report.skipped.push_back({PhotoFile{child.string(), 0, mtimeNs(info)},
+                                          std::string("not a regular file (") + kind + ")"});
             }
         }
         if (folderProblem) {
@@ -251,6 +286,8 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
     }
     std::sort(report.photos.begin(), report.photos.end(),
               [](const ScannedFile& a, const ScannedFile& b) { return a.file.path < b.file.path; });
+    std::sort(report.skipped.begin(), report.skipped.end(),
+              [](const SkippedFile& a, const SkippedFile& b) { return a.file.path < b.file.path; });
     return report;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -19,6 +20,13 @@ struct ScannedFile {
     std::string mediaType;  // from the magic bytes
 };
 
+// A file the scan saw but will not index, and why ("not an image", "empty file (0 bytes)"):
+// every file under a library folder is either a photo or listed with its reason.
+struct SkippedFile {
+    PhotoFile file;
+    std::string reason;
+};
+
 struct ScanReport {
     std::vector<ScannedFile> photos;     // sorted by path, each real file once
     std::vector<IndexFailure> problems;  // unreadable folders, symlink loops, missing roots
@@ -28,12 +36,19 @@ struct ScanReport {
     // like that). Files recorded under these paths are unknown to this scan, not deleted.
     // Absolute and lexically normal, without a trailing '/'; each is in `problems` too.
     std::vector<IndexFailure> unreadableFolders;
-    std::size_t otherFiles = 0;  // files that are not a supported image
+    std::vector<SkippedFile> skipped;  // sorted by path: files that are not a supported image
 };
 
 // The media type by the file's first bytes ("jpeg", "png", "heic", "webp", "gif", "bmp",
 // "tiff"), or nullopt when it is not an image we can decode. The extension is not trusted.
 std::optional<std::string> detectMediaType(const std::string& path);
+
+// Why a regular file whose media type detectMediaType() does not know is not indexed: empty,
+// unreadable, an image name on other content, or simply not an image.
+std::string notAnImageReason(const std::string& path, std::int64_t sizeBytes);
+// Whether a recorded failure reason is one of the scan's "not a photo" reasons above (or a
+// non-regular file's), as opposed to a photo that could not be read.
+bool isNotAPhotoReason(const std::string& reason);
 
 // Walks folders recursively. Paths are absolute and lexically normal; a folder reached twice
 // through symlinks (a loop, or two links to one place) is walked once and the repeat is

@@ -26,7 +26,7 @@ nlohmann::json readJson(const std::filesystem::path& file) {
             throw Error(file.string(), "is not a JSON object of settings");
         }
         return json;
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         throw Error(file.string(), std::string("is not valid JSON: ") + e.what());
     }
 }

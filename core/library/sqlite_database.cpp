@@ -8,6 +8,27 @@ namespace abc {
 
 namespace {
 
+// What a user can act on comes first; the statement that met it stays for whoever debugs.
+std::string problemText(sqlite3* db, const std::string& what, const std::string& message) {
+    const int code = db != nullptr ? (sqlite3_extended_errcode(db) & 0xFF) : SQLITE_NOMEM;
+    const std::string detail = " (" + what + ": " + message + ")";
+    switch (code) {
+        case SQLITE_FULL:
+            return "the disk is full; nothing committed before was lost" + detail;
+        case SQLITE_READONLY:
+            return "the library cannot be written (a read-only file system or no write "
+                   "permission); searching it still works" +
+                   detail;
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+            return "the library file is damaged or not a library" + detail;
+        case SQLITE_IOERR:
+            return "the disk reported an input/output error" + detail;
+        default:
+            return what + ": " + message;
+    }
+}
+
 bool isBusy(int code) {
     return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
 }
@@ -17,7 +38,7 @@ bool isBusy(int code) {
     if (db != nullptr && isBusy(sqlite3_extended_errcode(db))) {
         throw DatabaseBusy(subject, what + ": " + message);
     }
-    throw Error(subject, what + ": " + message);
+    throw Error(subject, problemText(db, what, message));
 }
 
 }  // namespace
@@ -62,11 +83,11 @@ void SqliteDatabase::execute(const std::string& sql) {
     if (code != SQLITE_OK) {
         const std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
         sqlite3_free(message);
-        const std::string problem = "SQL failed (" + sql.substr(0, 60) + "): " + text;
+        const std::string what = "SQL failed (" + sql.substr(0, 60) + ")";
         if (isBusy(code)) {
-            throw DatabaseBusy(path_, problem);
+            throw DatabaseBusy(path_, what + ": " + text);
         }
-        throw Error(path_, problem);
+        throw Error(path_, problemText(db_, what, text));
     }
 }
 

@@ -6,36 +6,12 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <string>
-#include <vector>
+
+#include "core/model/lora_config.h"
 
 namespace abc {
-
-// The parts of a PEFT adapter_config.json the engine implements (peft 0.13.2 LoRA).
-struct LoraConfig {
-    std::int64_t rank = 0;
-    double alpha = 0.0;
-    bool useRslora = false;
-    // target_modules: a list matches a module whose name equals an entry or ends with
-    // "." + entry; a string is a regular expression that must match the whole name (Python
-    // re.fullmatch). std::regex ECMAScript agrees with Python re for the patterns adapters
-    // use (alternation, groups, classes, escapes, .*); Python-only syntax such as (?P<..>)
-    // or inline flags is rejected when the pattern is compiled.
-    std::vector<std::string> targetList;
-    std::optional<std::string> targetPattern;
-    std::vector<std::string> modulesToSave;
-
-    // lora_alpha / r, or lora_alpha / sqrt(r) with use_rslora.
-    double scaling() const;
-    bool targets(const std::string& moduleName) const;
-
-    static LoraConfig fromFile(const std::filesystem::path& adapterConfigJson);
-
-  private:
-    std::shared_ptr<const std::regex> compiled_;
-};
 
 // The low-rank update of one nn.Linear: delta_W = scaling * B @ A.
 struct LoraPair {

@@ -25,7 +25,7 @@ std::vector<std::string> readTextCases(const std::filesystem::path& jsonl) {
         nlohmann::json object;
         try {
             object = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::parse_error& e) {
+        } catch (const nlohmann::json::exception& e) {
             throw Error(jsonl.string(), where + " is not valid JSON: " + e.what());
         }
         if (!object.is_object() || !object.contains("text") || !object.at("text").is_string()) {
@@ -40,7 +40,7 @@ TokenizedText parseTokenizedText(std::string_view jsonLine, const std::string& t
     nlohmann::json object;
     try {
         object = nlohmann::json::parse(jsonLine);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         throw Error("token case", std::string("not valid JSON: ") + e.what());
     }
     if (!object.is_object() || !object.contains(textKey) || !object.at(textKey).is_string() ||

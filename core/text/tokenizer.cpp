@@ -327,7 +327,7 @@ class Loader {
         json root;
         try {
             root = json::parse(in);
-        } catch (const json::parse_error& e) {
+        } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
             fail(std::string("not valid JSON: ") + e.what());
         }
         if (!root.is_object()) {

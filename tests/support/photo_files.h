@@ -57,6 +57,17 @@ inline void writeImage(const QString& path, int seed, const char* format = "PNG"
     saveImage(patternImage(seed), path, format);
 }
 
+// photo<seed>.png for seeds first .. first + count - 1, each its own picture (patternImage
+// repeats from seed 256 on, so seeds stay below it).
+inline void writePatternPhotos(const QString& folder, int first, int count) {
+    if (first < 0 || first + count > 256) {
+        qFatal("pattern photo seeds %d..%d repeat past 255", first, first + count - 1);
+    }
+    for (int seed = first; seed < first + count; ++seed) {
+        writeImage(folder + QString("/photo%1.png").arg(seed, 3, 10, QChar('0')), seed);
+    }
+}
+
 inline void copyFile(const QString& from, const QString& to) {
     QDir().mkpath(QFileInfo(to).absolutePath());
     if (!QFile::copy(from, to)) {
