@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/model/abc_model.h"
+#include "core/model/embedder.h"
 #include "core/model/model_config.h"
 
 Q_DECLARE_METATYPE(abc::WeightQuantization)
@@ -283,6 +284,23 @@ class TestModelQuantization : public QObject {
             QVERIFY2(cosine(on, referenceOn) >= kInt8Goal,
                      std::to_string(cosine(on, referenceOn)).c_str());
         }
+    }
+
+    // Quantized vectors never meet unquantized ones: the weights are part of the key, and an
+    // unquantized model keeps the key libraries already hold.
+    void fingerprintNamesTheWeights() {
+        abc::EmbedderOptions options;
+        options.model.base = (kReference / "tiny-abc/Qwen2-VL").string();
+        options.model.pretrainAdapter = (kReference / "tiny-abc/ABC-Pretrain").string();
+        options.model.instructAdapter.clear();
+        const std::string plain = abc::Embedder::load(options)->fingerprint();
+        options.weights = abc::WeightQuantization::Int8;
+        const std::string int8 = abc::Embedder::load(options)->fingerprint();
+        options.weights = abc::WeightQuantization::Int4;
+        const std::string int4 = abc::Embedder::load(options)->fingerprint();
+        QVERIFY(plain.find("weights=") == std::string::npos);
+        QCOMPARE(int8, plain + "|weights=int8");
+        QCOMPARE(int4, plain + "|weights=int4");
     }
 
     void midSizeRandomWeightsMeetTheGoals_data() { tinyModelMeetsTheGoals_data(); }
