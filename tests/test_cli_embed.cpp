@@ -297,6 +297,34 @@ class TestCliEmbed : public QObject {
         QVERIFY(dm <= 1e-5);
     }
 
+    // --weights int8 quantizes at load: the vector stays within the int8 goal of the float32
+    // golden without equalling it; an unknown value is a usage error.
+    void embedWithQuantizedWeights() {
+        const Result plain =
+            runCli(QStringList{"embed"} + tinyAbcArgs() + QStringList{"--text", "a dog"});
+        QVERIFY2(plain.exitCode == 0, plain.err.constData());
+        const Result int8 = runCli(QStringList{"embed"} + tinyAbcArgs() +
+                                   QStringList{"--text", "a dog", "--weights", "int8"});
+        QVERIFY2(int8.exitCode == 0, int8.err.constData());
+        const QJsonArray a =
+            QJsonDocument::fromJson(plain.out).array()[0].toObject().value("embedding").toArray();
+        const QJsonArray b =
+            QJsonDocument::fromJson(int8.out).array()[0].toObject().value("embedding").toArray();
+        QCOMPARE(a.size(), b.size());
+        double dot = 0;
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            dot += a[i].toDouble() * b[i].toDouble();
+        }
+        qInfo("embed --weights int8: cosine to float32 %.6f, max|diff| %.3g", dot,
+              maxAbsDiff(a, b));
+        QVERIFY(dot >= 0.995);
+        QVERIFY(maxAbsDiff(a, b) > 1e-5);
+        const Result bad = runCli(QStringList{"embed"} + tinyAbcArgs() +
+                                  QStringList{"--text", "a dog", "--weights", "fp8"});
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY2(bad.err.contains("--weights"), bad.err.constData());
+    }
+
     // A case whose image does not exist: non-zero exit, the file named, no output written.
     void embedNamesAMissingImage() {
         QTemporaryDir temp;

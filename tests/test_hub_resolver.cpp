@@ -62,19 +62,20 @@ class TestHubResolver : public QObject {
     }
 
     void hubIdResolvesThroughRefsMain() {
+        // A full commit hash, as refs hold them: anything else in refs/main is refused.
+        const std::string commit = "0123abcd0123abcd0123abcd0123abcd0123abcd";
         const fs::path cache = fs::path(dir_.path().toStdString()) / "hub";
         const auto snapshot =
-            makeSnapshot(cache, "models--TIGER-Lab--ABC-Qwen2VL-Pretrain", "0123abcd");
+            makeSnapshot(cache, "models--TIGER-Lab--ABC-Qwen2VL-Pretrain", commit);
         setenv("HF_HUB_CACHE", cache.c_str(), 1);
         const auto resolved = abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain");
         QCOMPARE(resolved.folder, snapshot);
-        QCOMPARE(resolved.revision, std::string("0123abcd"));
+        QCOMPARE(resolved.revision, commit);
         QVERIFY(resolved.fromHubCache);
         // A commit hash names a snapshot directly.
-        QCOMPARE(abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain", "0123abcd").folder, snapshot);
+        QCOMPARE(abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain", commit).folder, snapshot);
         // So does a location pinned with @ (settings, --base), and the revision is its commit.
-        QCOMPARE(abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain@0123abcd").revision,
-                 std::string("0123abcd"));
+        QCOMPARE(abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain@" + commit).revision, commit);
         QVERIFY_THROWS_EXCEPTION(abc::Error,
                                  abc::resolveModel("TIGER-Lab/ABC-Qwen2VL-Pretrain@v9"));
     }
@@ -106,7 +107,7 @@ class TestHubResolver : public QObject {
             QVERIFY2(what.find("huggingface-cli download") != std::string::npos, e.what());
         }
         QVERIFY_THROWS_EXCEPTION(abc::Error, abc::resolveModel("not a model"));
-        makeSnapshot(cache, "models--a--b", "c1");
+        makeSnapshot(cache, "models--a--b", std::string(40, 'c'));
         QVERIFY_THROWS_EXCEPTION(abc::Error, abc::resolveModel("a/b", "v2"));
     }
 };

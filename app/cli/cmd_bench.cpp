@@ -25,6 +25,7 @@ struct BenchOptions {
     std::string config = "mid";
     std::string device = "cpu";
     std::string dtype;
+    std::string weights = "bf16";
     int threads = 0;
     int repeat = 3;
     int textLength = 24;
@@ -156,13 +157,17 @@ void run(const BenchOptions& options) {
         engine.precision = Precision::BFloat16;
     }
     engine.cpuThreads = options.threads;
+    engine.weights = parseWeightQuantization(options.weights, "--weights");
 
     const double rssBefore = currentRssMiB();
     const double peakBefore = peakRssMiB();
     const auto loadStart = Clock::now();
     std::unique_ptr<AbcModel> model;
     if (options.base.empty()) {
-        model = AbcModel::random(config, options.headDim, engine);
+        // Checkpoint-like random values (bf16, outlier input channels) whenever weights are
+        // quantized, so the figures reflect the value distribution quantization meets.
+        model = AbcModel::random(config, options.headDim, engine, 0,
+                                 engine.weights != WeightQuantization::None);
     } else {
         model = AbcModel::load({options.base, options.pretrain, options.instruct}, engine);
         config = model->config();
@@ -174,8 +179,9 @@ void run(const BenchOptions& options) {
     std::cout << std::fixed << std::setprecision(3);
     std::cout << "config " << (options.base.empty() ? options.config : options.base) << " device "
               << model->deviceName() << " dtype "
-              << (model->precision() == Precision::Float32 ? "float32" : "bfloat16") << "\nload_s "
-              << loadSeconds << (options.base.empty() ? " (random weights)" : " (checkpoint)");
+              << (model->precision() == Precision::Float32 ? "float32" : "bfloat16") << " weights "
+              << weightQuantizationName(model->weights()) << "\nload_s " << loadSeconds
+              << (options.base.empty() ? " (random weights)" : " (checkpoint)");
     if (!options.base.empty()) {
         std::cout << "\ncheckpoint_mib " << safetensorsMiB(options.base);
     }
@@ -229,6 +235,10 @@ void registerBench(CLI::App& app, int& exitCode) {
     cmd->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", options->dtype, "float32 or bfloat16 (default: per device)")
         ->check(CLI::IsMember({"float32", "bfloat16"}));
+    cmd->add_option("--weights", options->weights,
+                    "Linear-layer weights: bf16 (unquantized), int8 or int4")
+        ->check(CLI::IsMember({"bf16", "int8", "int4"}))
+        ->capture_default_str();
     cmd->add_option("--threads", options->threads, "CPU threads (0: libtorch's default)");
     cmd->add_option("--repeat", options->repeat, "Timed passes per measurement")
         ->check(CLI::Range(1, 1000))

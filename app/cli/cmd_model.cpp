@@ -97,6 +97,13 @@ std::vector<HubRepoRequest> hubRepos(const ModelCommand& command) {
                                   : repoId + " is not one of the model's repositories"));
         }
     }
+    for (const auto& repo : repos) {
+        if (!isSafeRevision(repo.revision)) {
+            throw UsageError("revision \"" + repo.revision + "\" of " + repo.repoId +
+                             " is not a branch, tag or commit name (letters, digits, \"._-/\"; "
+                             "no \"..\")");
+        }
+    }
     return repos;
 }
 

@@ -36,6 +36,11 @@ void addModelOptions(CLI::App& command, ModelOptions& options, bool imageDetail)
         .add_option("--dtype", options.dtype,
                     "float32 or bfloat16 (default: the settings file, else per device)")
         ->check(CLI::IsMember({"float32", "bfloat16"}));
+    command
+        .add_option("--weights", options.weights,
+                    "Linear-layer weights: bf16 (as stored), int8 or int4, quantized at load "
+                    "time (default: bf16); vectors of each are kept apart")
+        ->check(CLI::IsMember({"bf16", "int8", "int4"}));
     command.add_option("--positions", options.positions, "sequential (ABC's runtime) or mrope")
         ->check(CLI::IsMember({"sequential", "mrope"}))
         ->capture_default_str();
@@ -72,6 +77,9 @@ EmbedderOptions toEmbedderOptions(const ModelOptions& options, const SharedSetti
     engine.positions =
         options.positions == "mrope" ? PositionMode::MRope : PositionMode::Sequential;
     engine.cpuThreads = options.threads;
+    if (!options.weights.empty()) {
+        engine.weights = parseWeightQuantization(options.weights, "--weights");
+    }
     return engine;
 }
 

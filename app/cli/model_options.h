@@ -21,7 +21,8 @@ struct ModelOptions {
     ModelLocation model{"", "", ""};
     bool noInstruct = false;
     std::string device;
-    std::string dtype;  // "", "float32", "bfloat16"
+    std::string dtype;    // "", "float32", "bfloat16"
+    std::string weights;  // "", "bf16", "int8", "int4"
     std::string positions = "sequential";
     int threads = 0;
     int maxImageTokens = 0;

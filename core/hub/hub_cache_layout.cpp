@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
+#include <string_view>
 #include <system_error>
 
 #include "core/io/error.h"
@@ -38,6 +40,21 @@ fs::path besideTemporary(const fs::path& target) {
                                    std::to_string(::getpid()) + "-" + std::to_string(++counter));
 }
 
+// Every "/"-separated part is non-empty and neither "." nor "..": the path stays below the
+// folder it is joined to (a leading "/" makes an empty first part).
+bool hasOnlyPlainParts(std::string_view text) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto end = std::min(text.find('/', start), text.size());
+        const auto part = text.substr(start, end - start);
+        if (part.empty() || part == "." || part == "..") {
+            return false;
+        }
+        start = end + 1;
+    }
+    return true;
+}
+
 }  // namespace
 
 fs::path huggingFaceHubCache() {
@@ -66,6 +83,21 @@ bool isCommitHash(const std::string& text) {
     return std::regex_match(text, pattern);
 }
 
+bool isSafeRevision(const std::string& text) {
+    static const std::regex pattern(R"(^[A-Za-z0-9._/\-]{1,256}$)");
+    return std::regex_match(text, pattern) && hasOnlyPlainParts(text);
+}
+
+bool isSafeEtag(const std::string& text) {
+    static const std::regex pattern(R"(^[A-Za-z0-9_\-][A-Za-z0-9._\-]{0,127}$)");
+    return std::regex_match(text, pattern);
+}
+
+bool isSafeRepoFile(const std::string& text) {
+    return text.size() <= 1024 && text.find('\\') == std::string::npos &&
+           text.find('\0') == std::string::npos && hasOnlyPlainParts(text);
+}
+
 std::string hubRepoFolderName(const std::string& repoId) {
     if (!isHubId(repoId)) {
         throw Error(repoId, "is not a hub id like owner/name");
@@ -79,32 +111,63 @@ HubCacheRepo::HubCacheRepo(fs::path cacheRoot, std::string repoId)
       repoId_(std::move(repoId)),
       folder_(cacheRoot_ / hubRepoFolderName(repoId_)) {}
 
+const std::string& HubCacheRepo::checkedRevision(const std::string& revision) const {
+    if (!isSafeRevision(revision)) {
+        throw Error(repoId_, "revision \"" + revision +
+                                 "\" is not a branch, tag or commit name (letters, digits, "
+                                 "\"._-/\"; no \"..\")");
+    }
+    return revision;
+}
+
+const std::string& HubCacheRepo::checkedCommit(const std::string& commit) const {
+    if (!isCommitHash(commit)) {
+        throw Error(repoId_, "\"" + commit + "\" is not a commit hash (40 hex digits)");
+    }
+    return commit;
+}
+
+const std::string& HubCacheRepo::checkedEtag(const std::string& etag) const {
+    if (!isSafeEtag(etag)) {
+        throw Error(repoId_, "the etag \"" + etag +
+                                 "\" cannot name a file in the cache (letters, digits, \"._-\")");
+    }
+    return etag;
+}
+
+const std::string& HubCacheRepo::checkedFile(const std::string& file) const {
+    if (!isSafeRepoFile(file)) {
+        throw Error(repoId_, "\"" + file + "\" is not a file inside the repository");
+    }
+    return file;
+}
+
 fs::path HubCacheRepo::refFile(const std::string& revision) const {
-    return folder_ / "refs" / revision;
+    return folder_ / "refs" / checkedRevision(revision);
 }
 
 fs::path HubCacheRepo::snapshot(const std::string& commit) const {
-    return folder_ / "snapshots" / commit;
+    return folder_ / "snapshots" / checkedCommit(commit);
 }
 
 fs::path HubCacheRepo::snapshotFile(const std::string& commit, const std::string& file) const {
-    return snapshot(commit) / fs::path(file);
+    return snapshot(commit) / fs::path(checkedFile(file));
 }
 
 fs::path HubCacheRepo::blob(const std::string& etag) const {
-    return folder_ / "blobs" / etag;
+    return folder_ / "blobs" / checkedEtag(etag);
 }
 
 fs::path HubCacheRepo::incompleteBlob(const std::string& etag) const {
-    return folder_ / "blobs" / (etag + ".incomplete");
+    return folder_ / "blobs" / (checkedEtag(etag) + ".incomplete");
 }
 
 fs::path HubCacheRepo::lockFile(const std::string& etag) const {
-    return cacheRoot_ / ".locks" / hubRepoFolderName(repoId_) / (etag + ".lock");
+    return cacheRoot_ / ".locks" / hubRepoFolderName(repoId_) / (checkedEtag(etag) + ".lock");
 }
 
 fs::path HubCacheRepo::noExistMarker(const std::string& commit, const std::string& file) const {
-    return folder_ / ".no_exist" / commit / fs::path(file);
+    return folder_ / ".no_exist" / checkedCommit(commit) / fs::path(checkedFile(file));
 }
 
 std::optional<std::string> HubCacheRepo::commitFor(const std::string& revision) const {
@@ -115,9 +178,13 @@ std::optional<std::string> HubCacheRepo::commitFor(const std::string& revision) 
         if (commit.empty()) {
             throw Error(ref.string(), "is empty; expected the commit hash of " + revision);
         }
+        if (!isCommitHash(commit)) {
+            throw Error(ref.string(), "holds \"" + commit.substr(0, 64) +
+                                          "\", which is not a commit hash (40 hex digits)");
+        }
         return commit;
     }
-    if (fs::is_directory(snapshot(revision), ec)) {
+    if (isCommitHash(revision) && fs::is_directory(snapshot(revision), ec)) {
         return revision;  // a commit hash given directly, as huggingface_hub accepts it
     }
     return std::nullopt;

@@ -21,7 +21,9 @@ bool isHubId(const std::string& text);
 //   models--ORG--NAME/blobs/<etag>.incomplete  a download in progress, resumed with Range
 //   models--ORG--NAME/.no_exist/<commit>/FILE  an optional file the revision does not have
 //   .locks/models--ORG--NAME/<etag>.lock       held while one process writes that blob
-// The resolver, the downloader and `model status` all name paths through this one class.
+// The resolver, the downloader and `model status` all name paths through this one class, and
+// each path function refuses (abc::Error) a revision, commit, etag or file name that is not
+// safe, so a hostile or broken hub cannot make it write outside the cache.
 class HubCacheRepo {
   public:
     HubCacheRepo(std::filesystem::path cacheRoot, std::string repoId);
@@ -53,6 +55,11 @@ class HubCacheRepo {
     void markMissing(const std::string& commit, const std::string& file) const;
 
   private:
+    const std::string& checkedRevision(const std::string& revision) const;
+    const std::string& checkedCommit(const std::string& commit) const;
+    const std::string& checkedEtag(const std::string& etag) const;
+    const std::string& checkedFile(const std::string& file) const;
+
     std::filesystem::path cacheRoot_;
     std::string repoId_;
     std::filesystem::path folder_;
@@ -63,5 +70,16 @@ std::string hubRepoFolderName(const std::string& repoId);
 
 // A full commit hash (40 lowercase hex digits).
 bool isCommitHash(const std::string& text);
+
+// What the hub sends or the user types becomes a file name in the cache, so each kind of name
+// is checked before it is joined to a path: nothing the hub says may lead outside the cache.
+// A branch, tag or "refs/pr/N": letters, digits, "._-" and "/" between non-empty parts that are
+// not "." or "..".
+bool isSafeRevision(const std::string& text);
+// An etag as a blob name: letters, digits and "._-", not starting with "." (no "..", no "/").
+bool isSafeEtag(const std::string& text);
+// A file of a repository: a relative path whose parts are non-empty, not "." or "..", without
+// a backslash or a NUL.
+bool isSafeRepoFile(const std::string& text);
 
 }  // namespace abc

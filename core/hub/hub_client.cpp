@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/hub/hub_cache_layout.h"
 #include "core/version.h"
 
 namespace abc {
@@ -334,6 +335,20 @@ std::optional<HubFileMetadata> HubClient::head(const std::string& repoId,
             throw HubError(subject,
                            "the answer from " + url +
                                " lacks X-Repo-Commit or ETag; is HF_ENDPOINT a Hugging Face hub?",
+                           block.status);
+        }
+        // Both become file names in the cache: refuse what could lead outside it.
+        if (!isCommitHash(metadata.commit)) {
+            throw HubError(subject,
+                           "the hub at " + url + " sent X-Repo-Commit \"" +
+                               metadata.commit.substr(0, 80) +
+                               "\", which is not a commit hash; nothing was written",
+                           block.status);
+        }
+        if (!isSafeEtag(metadata.etag)) {
+            throw HubError(subject,
+                           "the hub at " + url + " sent the etag \"" + metadata.etag.substr(0, 80) +
+                               "\", which cannot name a file in the cache; nothing was written",
                            block.status);
         }
         return metadata;

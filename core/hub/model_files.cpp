@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 
+#include "core/hub/hub_cache_layout.h"
 #include "core/io/error.h"
 
 namespace abc {
@@ -46,7 +47,7 @@ std::vector<std::string> shardsOfIndex(const std::filesystem::path& index) {
             throw Error(index.string(), "weight_map[" + tensor + "] is not a file name");
         }
         const std::string name = shard.get<std::string>();
-        if (name.empty() || name.find("..") != std::string::npos || name.front() == '/') {
+        if (!isSafeRepoFile(name)) {
             throw Error(index.string(), "weight_map[" + tensor + "] names " + name +
                                             ", which is outside the repository");
         }

@@ -29,6 +29,7 @@ struct AbcModel::Impl {
     at::Device device{at::kCPU};
     at::ScalarType dtype = at::kFloat;
     Precision precision = Precision::Float32;
+    WeightQuantization quantization = WeightQuantization::None;
     PositionMode positions = PositionMode::Sequential;
 
     void synchronize() const {
@@ -76,6 +77,7 @@ void configureRuntime(AbcModel::Impl& impl, const EngineOptions& options) {
                                                                       : Precision::Float32);
     impl.dtype = impl.precision == Precision::Float32 ? at::kFloat : at::kBFloat16;
     impl.positions = options.positions;
+    impl.quantization = options.weights;
     if (options.cpuThreads > 0) {
         at::set_num_threads(options.cpuThreads);
     }
@@ -126,13 +128,15 @@ std::unique_ptr<AbcModel> AbcModel::load(const ModelFolders& folders,
     sources.checkpoint = impl->checkpoint;
     sources.mergedAdapter = &pretrain;
     sources.switchedAdapter = instruct ? &*instruct : nullptr;
+    sources.quantization = impl->quantization;
     impl->weights = bindWeights(impl->config, sources, impl->device, impl->dtype);
     impl->hasInstruct = instruct.has_value();
     return std::unique_ptr<AbcModel>(new AbcModel(std::move(impl)));
 }
 
 std::unique_ptr<AbcModel> AbcModel::random(const ModelConfig& config, std::int64_t headDim,
-                                           const EngineOptions& options, std::uint64_t seed) {
+                                           const EngineOptions& options, std::uint64_t seed,
+                                           bool checkpointLike) {
     c10::InferenceMode guard;
     config.validate("random model");
     auto impl = std::make_unique<Impl>();
@@ -141,6 +145,8 @@ std::unique_ptr<AbcModel> AbcModel::random(const ModelConfig& config, std::int64
     WeightSources sources;
     sources.randomHeadDim = headDim;
     sources.randomSeed = seed;
+    sources.randomCheckpointLike = checkpointLike;
+    sources.quantization = impl->quantization;
     impl->weights = bindWeights(impl->config, sources, impl->device, impl->dtype);
     return std::unique_ptr<AbcModel>(new AbcModel(std::move(impl)));
 }
@@ -291,6 +297,14 @@ void AbcModel::setPositions(PositionMode mode) {
 
 std::int64_t AbcModel::weightBytes() const {
     return impl_->weights.bytes;
+}
+
+WeightQuantization AbcModel::weights() const {
+    return impl_->quantization;
+}
+
+const QuantizedLayers& AbcModel::quantizedLayers() const {
+    return impl_->weights.quantized;
 }
 
 std::string AbcModel::deviceName() const {

@@ -26,6 +26,7 @@ struct EngineOptions {
     std::optional<Precision> precision;
     PositionMode positions = PositionMode::Sequential;
     int cpuThreads = 0;
+    WeightQuantization weights = WeightQuantization::None;
 };
 
 // Per-stage tensors of one forward pass (float32 copies), keyed like the reference
@@ -62,8 +63,12 @@ class AbcModel {
     static std::unique_ptr<AbcModel> load(const ModelFolders& folders,
                                           const EngineOptions& options);
     // Random weights of any configuration (benchmarks): nothing is read from disk.
+    // checkpointLike: values as a bf16 checkpoint holds them, with outlier input channels in
+    // every linear weight (model_weights.h, WeightSources::randomCheckpointLike); the same
+    // seed gives the same weights at every quantization.
     static std::unique_ptr<AbcModel> random(const ModelConfig& config, std::int64_t headDim,
-                                            const EngineOptions& options, std::uint64_t seed = 0);
+                                            const EngineOptions& options, std::uint64_t seed = 0,
+                                            bool checkpointLike = false);
     ~AbcModel();
 
     // One sequence: inputIds hold the expanded image pads of `images` in order. With
@@ -86,8 +91,11 @@ class AbcModel {
     PositionMode positions() const;
     void setPositions(PositionMode mode);
     std::string deviceName() const;
-    // Bytes of the weights as the model holds them (after merging and conversion).
+    // Bytes of the weights as the model holds them (after merging, conversion, quantization).
     std::int64_t weightBytes() const;
+    WeightQuantization weights() const;
+    // Every quantized linear layer (empty without quantization).
+    const QuantizedLayers& quantizedLayers() const;
 
     struct Impl;
 

@@ -106,6 +106,7 @@ std::unique_ptr<Embedder> Embedder::load(const EmbedderOptions& options) {
     engine.precision = options.precision;
     engine.positions = options.positions;
     engine.cpuThreads = options.cpuThreads;
+    engine.weights = options.weights;
 
     // Build everything into locals first: a failure leaves nothing half-loaded behind.
     Tokenizer tokenizer = Tokenizer::fromModelDir(base.folder);
@@ -117,6 +118,10 @@ std::unique_ptr<Embedder> Embedder::load(const EmbedderOptions& options) {
         "abc-qwen2vl|" + describe("base", base) + "|" + describe("pretrain", pretrain) +
         "|precision=" + (model->precision() == Precision::Float32 ? "float32" : "bfloat16") +
         "|positions=" + (model->positions() == PositionMode::Sequential ? "sequential" : "mrope");
+    // Quantized vectors never meet unquantized ones; unquantized libraries keep their key.
+    if (model->weights() != WeightQuantization::None) {
+        fingerprint += "|weights=" + weightQuantizationName(model->weights());
+    }
     std::string instructFingerprint = instruct ? modelIdentity(*instruct) : std::string();
     auto impl = std::make_unique<Impl>(std::move(model), std::move(tokenizer),
                                        std::move(fingerprint), std::move(instructFingerprint));

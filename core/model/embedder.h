@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/image/image_patches.h"
+#include "core/model/weight_quantization.h"
 
 namespace abc {
 
@@ -33,6 +34,7 @@ struct EmbedderOptions {
     std::optional<Precision> precision;  // default: Float32 on CPU, BFloat16 on CUDA
     PositionMode positions = PositionMode::Sequential;
     int cpuThreads = 0;  // 0: libtorch's default
+    WeightQuantization weights = WeightQuantization::None;
 };
 
 // One input. Images arrive already preprocessed (core/image) so decoding can run on other
@@ -80,8 +82,9 @@ class Embedder {
     bool hasInstructAdapter() const;
     const Tokenizer& tokenizer() const;
     // Identifies everything that changes text and image vectors (checkpoint revisions,
-    // precision, positions); vectors with different fingerprints are never compared. The
-    // instruct adapter is not part of it: it is off for those inputs (instructFingerprint).
+    // precision, positions, weight quantization); vectors with different fingerprints are never
+    // compared. The instruct adapter is not part of it: it is off for those inputs
+    // (instructFingerprint).
     const std::string& fingerprint() const;
     // The instruct adapter's identity (a hub commit or "content-xxh3:..."), empty without one.
     // Image+instruction vectors depend on fingerprint() and on this.

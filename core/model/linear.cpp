@@ -19,7 +19,12 @@ bool weightLeftPays(const at::Tensor& x, const at::Tensor& weight) {
 
 at::Tensor Linear::operator()(const at::Tensor& x, bool adapterOn) const {
     at::Tensor y;
-    if (weightLeftPays(x, weight)) {
+    if (quantized) {
+        y = (*quantized)(x);
+        if (bias.defined()) {
+            y.add_(bias);
+        }
+    } else if (weightLeftPays(x, weight)) {
         // (out, rows) = b + W x^T, then back to (rows, out).
         const at::Tensor product =
             bias.defined() ? at::addmm(bias.unsqueeze(1), weight, x.t()) : at::mm(weight, x.t());

@@ -7,15 +7,19 @@
 
 #include "core/model/lora_adapter.h"
 #include "core/model/model_config.h"
+#include "core/model/quantized_weight.h"
 
 namespace abc {
 
 // nn.Linear with an optional switched LoRA update (the instruct adapter), kept apart from the
 // weight so switching per request copies nothing: y = W x + b [+ scaling * B (A x)].
+// With weight quantization W is held by `quantized` (made after the pretrain merge) and
+// `weight` is undefined; the instruct side path stays unquantized in the working dtype.
 struct Linear {
     at::Tensor weight;                   // (out, in), working dtype (pretrain LoRA already merged)
     at::Tensor bias;                     // (out) or undefined
     std::optional<LoraPair> switchable;  // a, b in the working dtype
+    std::optional<QuantizedWeight> quantized;
 
     at::Tensor operator()(const at::Tensor& x, bool adapterOn) const;
 };

@@ -30,23 +30,41 @@ class WeightLoader {
     at::Tensor param(const std::string& name, std::vector<std::int64_t> shape,
                      const std::optional<LoraPair>& merge = std::nullopt) {
         if (!sources_.checkpoint) {
-            return counted(random(shape));
+            return counted(random(shape).to(device_, dtype_));
         }
         const at::Tensor stored = checked(name, shape);
         if (!merge) {
             return counted(released(stored, stored.to(device_, dtype_)));
         }
-        // peft merge_and_unload in float32: W = W + scaling * (B @ A).
+        return counted(merged(stored, *merge).to(device_, dtype_));
+    }
+
+    // A linear weight in float32 on the CPU, merged, before quantization: one tensor at a
+    // time, so the host holds the quantized model plus one float32 layer while loading.
+    at::Tensor hostFloat(const std::string& name, std::vector<std::int64_t> shape,
+                         const std::optional<LoraPair>& merge) {
+        if (!sources_.checkpoint) {
+            return random(shape);
+        }
+        const at::Tensor stored = checked(name, shape);
+        if (!merge) {
+            return released(stored, stored.to(at::kFloat, false, /*copy=*/true));
+        }
+        return merged(stored, *merge);
+    }
+
+    // peft merge_and_unload in float32: W = W + scaling * (B @ A); the stored pages released.
+    at::Tensor merged(const at::Tensor& stored, const LoraPair& merge) {
         at::Tensor merged = stored.to(at::kFloat, false, /*copy=*/true);
         CheckpointReader::releasePages(stored);
         // Same rounding order as peft: delta = (B @ A) * scaling, then W += delta. The delta
         // lives in one reused buffer: a fresh one per tensor, freed between the weights kept,
         // left the heap fragmented (+0.5x the weights' size resident after loading).
         at::Tensor delta = mergeScratch(merged.numel()).view(merged.sizes());
-        at::mm_out(delta, merge->b, merge->a);
-        delta.mul_(merge->scaling);
+        at::mm_out(delta, merge.b, merge.a);
+        delta.mul_(merge.scaling);
         merged.add_(delta);
-        return counted(merged.to(device_, dtype_));
+        return merged;
     }
 
     Linear linear(const std::string& module, std::int64_t out, std::int64_t in, bool hasBias) {
@@ -55,7 +73,15 @@ class WeightLoader {
             merged = sources_.mergedAdapter->claim(module, out, in);
         }
         Linear layer;
-        layer.weight = param(module + ".weight", {out, in}, merged);
+        if (sources_.quantization == WeightQuantization::None) {
+            layer.weight = param(module + ".weight", {out, in}, merged);
+        } else {
+            layer.quantized = QuantizedWeight::quantize(
+                hostFloat(module + ".weight", {out, in}, merged), sources_.quantization, device_);
+            const QuantizedWeight& q = *layer.quantized;
+            boundBytes_ += q.bytes();
+            quantized_.push_back({module, out, in, q.groupSize(), q.usesKernel(), q.bytes()});
+        }
         if (hasBias) {
             layer.bias = param(module + ".bias", {out});
         }
@@ -77,7 +103,11 @@ class WeightLoader {
     // (a view of the mapping, no copy); rows are converted when looked up.
     at::Tensor embeddingTable(const std::string& name, std::vector<std::int64_t> shape) {
         if (!sources_.checkpoint) {
-            return random(shape);
+            if (!sources_.randomCheckpointLike) {
+                return counted(random(shape).to(device_, dtype_));
+            }
+            const at::Tensor table = randomBf16Table(shape);
+            return counted(device_.is_cpu() ? table : table.to(device_, dtype_));
         }
         const at::Tensor stored = checked(name, shape);
         if (device_.is_cpu()) {
@@ -98,6 +128,7 @@ class WeightLoader {
 
     // Bytes of every tensor bound so far (what the model holds, mapped views included).
     std::int64_t boundBytes() const { return boundBytes_; }
+    const QuantizedLayers& quantizedLayers() const { return quantized_; }
 
     at::Tensor counted(at::Tensor tensor) {
         boundBytes_ += static_cast<std::int64_t>(tensor.nbytes());
@@ -132,10 +163,35 @@ class WeightLoader {
         return stored;
     }
 
+    // float32 on the CPU (see WeightSources::randomCheckpointLike).
     at::Tensor random(const std::vector<std::int64_t>& shape) {
         at::Tensor value = at::empty(shape, at::TensorOptions().dtype(at::kFloat));
         value.normal_(0.0, 0.02, generator_);
-        return value.to(device_, dtype_);
+        if (!sources_.randomCheckpointLike) {
+            return value;
+        }
+        if (value.dim() == 2) {
+            const std::int64_t in = value.size(1);
+            const std::int64_t outliers = std::max<std::int64_t>(1, in / 100);
+            const at::Tensor channels =
+                at::randperm(in, generator_, at::TensorOptions().dtype(at::kLong))
+                    .narrow(0, 0, outliers);
+            value.index_copy_(1, channels, value.index_select(1, channels) * 8.0);
+        }
+        return value.to(at::kBFloat16).to(at::kFloat);
+    }
+
+    // A vocabulary-sized table filled a slice at a time, never whole in float32 (7B: 2.2 GB).
+    at::Tensor randomBf16Table(const std::vector<std::int64_t>& shape) {
+        at::Tensor table = at::empty(shape, at::TensorOptions().dtype(at::kBFloat16));
+        constexpr std::int64_t kRows = 4096;
+        for (std::int64_t row = 0; row < shape[0]; row += kRows) {
+            const std::int64_t rows = std::min(kRows, shape[0] - row);
+            at::Tensor slice = at::empty({rows, shape[1]}, at::TensorOptions().dtype(at::kFloat));
+            slice.normal_(0.0, 0.02, generator_);
+            table.narrow(0, row, rows).copy_(slice);
+        }
+        return table;
     }
 
     const WeightSources& sources_;
@@ -143,6 +199,7 @@ class WeightLoader {
     at::ScalarType dtype_;
     at::Generator generator_;
     std::int64_t boundBytes_ = 0;
+    QuantizedLayers quantized_;
     at::Tensor mergeScratch_;  // float32 (B @ A) * scaling of the tensor being merged
 };
 
@@ -254,6 +311,7 @@ ModelWeights bindWeights(const ModelConfig& config, const WeightSources& sources
 
     weights.head = bindHead(sources, loader, h, device, dtype);
     weights.bytes = loader.boundBytes();
+    weights.quantized = loader.quantizedLayers();
     for (LoraAdapter* adapter : {sources.mergedAdapter, sources.switchedAdapter}) {
         if (adapter) {
             adapter->requireAllClaimed();

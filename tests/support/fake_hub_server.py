@@ -9,7 +9,8 @@ It answers as huggingface.co does for what a download needs:
   GET /api/models/{repo}/revision/{revision}  sha and siblings, for huggingface_hub's
       snapshot_download
 and, on request, misbehaves: drops the connection mid-file, serves a corrupted file, answers
-an HTTP error, stalls, or sends slowly.
+an HTTP error, stalls, sends slowly, or forges a header (a hostile hub naming files outside the
+cache).
 
   fake_hub_server.py --repo Qwen/Qwen2-VL-7B-Instruct=DIR ... [--log FILE] [faults]
 
@@ -71,6 +72,18 @@ class Faults:
         self.corrupt = args.corrupt
         self.rate = args.rate
         self.token = args.require_token
+        self.forged = []  # [glob, header, value]
+        for f in args.forge:  # glob:Header=value
+            glob, _, assignment = f.partition(":")
+            header, _, value = assignment.partition("=")
+            self.forged.append([glob, header, value])
+
+    def forge(self, path, headers):
+        for glob, header, value in self.forged:
+            if fnmatch.fnmatch(path, glob):
+                headers = [(k, v) for k, v in headers if k.lower() != header.lower()]
+                headers.append((header, value))
+        return headers
 
     @staticmethod
     def _split(text, parts):
@@ -107,7 +120,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def answer(self, status, headers=(), body=b"", error_code=None):
         self.record(status)
         self.send_response(status)
-        for key, value in headers:
+        for key, value in self.faults.forge(self.path, list(headers)):
             self.send_header(key, value)
         if error_code:
             self.send_header("X-Error-Code", error_code)
@@ -202,7 +215,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             status = 206
         self.record(status)
         self.send_response(status)
-        for key, value in headers + [("Accept-Ranges", "bytes")]:
+        for key, value in self.faults.forge(self.path, headers + [("Accept-Ranges", "bytes")]):
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -253,6 +266,8 @@ def main():
     parser.add_argument("--corrupt", action="append", default=[],
                         help="GLOB serve the file with one byte flipped")
     parser.add_argument("--rate", type=float, default=0, help="bytes per second per transfer")
+    parser.add_argument("--forge", action="append", default=[],
+                        help="PATHGLOB:HEADER=VALUE send VALUE as HEADER (e.g. a hostile ETag)")
     parser.add_argument("--require-token", help="401 unless Authorization: Bearer TOKEN")
     args = parser.parse_args()
     for spec in args.repo:
