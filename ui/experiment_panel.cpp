@@ -6,7 +6,6 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
-#include <QImageReader>
 #include <QLabel>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -17,6 +16,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <exception>
 
+#include "ui/photo_decoder.h"
 #include "ui/similarity_heatmap.h"
 
 namespace abc::ui {
@@ -31,16 +31,6 @@ QStringList nonEmptyLines(const QString& text) {
             lines << trimmed;
     }
     return lines;
-}
-
-QPixmap previewOf(const QString& path, int edge) {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    QSize size = reader.size();
-    if (size.isValid() && (size.width() > edge || size.height() > edge)) {
-        reader.setScaledSize(size.scaled(edge, edge, Qt::KeepAspectRatio));
-    }
-    return QPixmap::fromImage(reader.read());
 }
 
 }  // namespace
@@ -139,6 +129,20 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent) {
     connect(instructionsEdit_, &QPlainTextEdit::textChanged, this, &ExperimentPanel::updateActions);
     connect(candidatesEdit_, &QPlainTextEdit::textChanged, this, &ExperimentPanel::updateActions);
     connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &ExperimentPanel::onFinished);
+    connect(&previewWatcher_, &QFutureWatcher<Preview>::finished, this, [this] {
+        const Preview shown = previewWatcher_.result();
+        if (shown.path != imagePath_)
+            return;  // an image chosen before the current one
+        if (shown.image.isNull()) {
+            preview_->setPixmap({});
+            preview_->setText(tr("Cannot read %1").arg(QFileInfo(shown.path).fileName()));
+            preview_->setToolTip(shown.error);
+        } else {
+            preview_->setPixmap(QPixmap::fromImage(shown.image));
+            preview_->setToolTip({});
+        }
+        emit previewShown(shown.path);
+    });
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(inputs);
@@ -152,6 +156,7 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent) {
 
 ExperimentPanel::~ExperimentPanel() {
     watcher_.waitForFinished();
+    previewWatcher_.waitForFinished();
 }
 
 void ExperimentPanel::setRunner(ExperimentRunner runner) {
@@ -161,13 +166,12 @@ void ExperimentPanel::setRunner(ExperimentRunner runner) {
 
 void ExperimentPanel::setImagePath(const QString& path) {
     imagePath_ = path;
-    const QPixmap pixmap = previewOf(path, 360);
-    if (pixmap.isNull()) {
-        preview_->setPixmap({});
-        preview_->setText(tr("Cannot read %1").arg(QFileInfo(path).fileName()));
-    } else {
-        preview_->setPixmap(pixmap);
-    }
+    preview_->setPixmap({});
+    preview_->setText(tr("Loading…"));
+    previewWatcher_.setFuture(QtConcurrent::run([path] {
+        DisplayImage decoded = decodePhotoForDisplay(path, 360);
+        return Preview{path, std::move(decoded.image), std::move(decoded.error)};
+    }));
     imageName_->setText(QFileInfo(path).fileName());
     imageName_->setToolTip(path);
     updateActions();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QFutureWatcher>
+#include <QImage>
 #include <QWidget>
 #include <functional>
 
@@ -29,6 +30,7 @@ class ExperimentPanel : public QWidget {
     ~ExperimentPanel() override;
 
     void setRunner(ExperimentRunner runner);
+    // Shows the image once decoded off the GUI thread (previewShown follows).
     void setImagePath(const QString& path);
     const QString& imagePath() const { return imagePath_; }
     QStringList instructions() const;
@@ -47,6 +49,8 @@ class ExperimentPanel : public QWidget {
   signals:
     void computed(const abc::ui::SimilarityMatrix& matrix);
     void failed(const QString& message);
+    // The preview of the image set last is on screen, or says why it cannot be.
+    void previewShown(const QString& path);
 
   protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -73,6 +77,12 @@ class ExperimentPanel : public QWidget {
     QLabel* status_ = nullptr;
     SimilarityHeatmap* heatmap_ = nullptr;
     QFutureWatcher<Outcome> watcher_;
+    struct Preview {
+        QString path;
+        QImage image;
+        QString error;
+    };
+    QFutureWatcher<Preview> previewWatcher_;
 };
 
 }  // namespace abc::ui

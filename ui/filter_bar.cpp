@@ -4,12 +4,13 @@
 #include <QDateEdit>
 #include <QDir>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <algorithm>
+
+#include "ui/flow_layout.h"
 
 namespace abc::ui {
 
@@ -38,9 +39,10 @@ void choose(QComboBox* combo, const QString& value, const QString& label) {
 FilterBar::FilterBar(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("filterBar"));
     setAccessibleName(tr("Filters"));
-    auto* layout = new QHBoxLayout(this);
+    // Wraps rather than widens: with a date range, a long folder name and both docks on a
+    // 1280-pixel screen the controls take a second row.
+    auto* layout = new FlowLayout(this, 6);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(6);
 
     auto* label = new QLabel(tr("Show:"), this);
     layout->addWidget(label);
@@ -104,7 +106,6 @@ FilterBar::FilterBar(QWidget* parent) : QWidget(parent) {
     reset_->setAccessibleName(tr("Reset every filter"));
     reset_->setToolTip(tr("Show photos from every folder, date and type"));
     layout->addWidget(reset_);
-    layout->addStretch(1);
 
     dateSettle_.setSingleShot(true);
     dateSettle_.setInterval(kDateSettleMs);

@@ -9,7 +9,6 @@
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -18,8 +17,10 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QShortcut>
+#include <QShowEvent>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStringListModel>
@@ -84,10 +85,8 @@ QString firstDroppedImage(const QMimeData* mime) {
         if (!url.isLocalFile())
             continue;
         const QString path = url.toLocalFile();
-        if (QFileInfo(path).isFile() && !QImageReader::imageFormat(path).isEmpty())
-            return path;
         if (QFileInfo(path).isFile())
-            return path;  // HEIC and friends: the core decodes them
+            return path;  // the library's decoder says whether it is an image
     }
     return {};
 }
@@ -339,6 +338,10 @@ void MainWindow::buildStatusBar() {
     statusLabel_ = new QLabel(this);
     statusLabel_->setObjectName(QStringLiteral("statusText"));
     statusLabel_->setAccessibleName(tr("Status"));
+    // A long message (a filtered search, a path) is cut at the window's edge, never widens the
+    // window past the screen; the whole of it is in the tooltip.
+    statusLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    statusLabel_->setMinimumWidth(120);
     statusBar()->addWidget(statusLabel_, 1);
     progress_ = new QProgressBar(this);
     progress_->setObjectName(QStringLiteral("indexProgress"));
@@ -405,6 +408,38 @@ void MainWindow::restoreWindowState() {
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    fitToScreen();
+}
+
+void MainWindow::fitToScreen() {
+    if (isMaximized() || isFullScreen())
+        return;
+    // A geometry saved on a larger or another screen, or the default size on a small one.
+    QScreen* target = QGuiApplication::screenAt(frameGeometry().center());
+    if (target == nullptr)
+        target = screen() != nullptr ? screen() : QGuiApplication::primaryScreen();
+    if (target == nullptr)
+        return;
+    const QRect available = target->availableGeometry();
+    const QRect client = geometry();
+    const QRect frame = frameGeometry();  // with the title bar and borders, once shown
+    const QMargins margins(client.left() - frame.left(), client.top() - frame.top(),
+                           frame.right() - client.right(), frame.bottom() - client.bottom());
+    const QRect room = available.marginsRemoved(margins);
+    QRect fitted(client.topLeft(), client.size().boundedTo(room.size()).expandedTo(minimumSize()));
+    fitted.moveLeft(
+        qBound(room.left(), fitted.left(), qMax(room.left(), room.right() - fitted.width() + 1)));
+    fitted.moveTop(
+        qBound(room.top(), fitted.top(), qMax(room.top(), room.bottom() - fitted.height() + 1)));
+    if (fitted != client)
+        setGeometry(fitted);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    // The window manager's frame is known only now.
+    if (!event->spontaneous())
+        QMetaObject::invokeMethod(this, &MainWindow::fitToScreen, Qt::QueuedConnection);
 }
 
 void MainWindow::saveWindowState() {
@@ -432,6 +467,7 @@ QString MainWindow::statusText() const {
 
 void MainWindow::showStatus(const QString& text) {
     statusLabel_->setText(text);
+    statusLabel_->setToolTip(text);
 }
 
 void MainWindow::reportSettingsProblem(const QString& problem, const QString& message) {

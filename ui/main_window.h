@@ -126,6 +126,7 @@ class MainWindow : public QMainWindow {
 
   protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -133,6 +134,8 @@ class MainWindow : public QMainWindow {
     void buildMenus();
     void buildStatusBar();
     void restoreWindowState();
+    // Keeps the window inside the available area of the screen it is on (smaller if need be).
+    void fitToScreen();
     void saveWindowState();
     void submit(SearchQuery query);
     void onSearchFinished(quint64 id, const PhotoHits& hits, const SearchTiming& timing);

@@ -1,24 +1,17 @@
 #include "ui/photo_preview.h"
 
 #include <QFileInfo>
-#include <QImageReader>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "ui/photo_decoder.h"
+
 namespace abc::ui {
 
 QFuture<QImage> loadPreviewAsync(const QString& path, int edge) {
-    return QtConcurrent::run([path, edge] {
-        QImageReader reader(path);
-        reader.setAutoTransform(true);
-        const QSize size = reader.size();
-        if (size.isValid() && (size.width() > edge || size.height() > edge)) {
-            reader.setScaledSize(size.scaled(edge, edge, Qt::KeepAspectRatio));
-        }
-        return reader.read();
-    });
+    return QtConcurrent::run([path, edge] { return decodePhotoForDisplay(path, edge).image; });
 }
 
 PhotoPreview::PhotoPreview(const QString& path, QWidget* parent) : QDialog(parent) {

@@ -8,8 +8,9 @@ class QLabel;
 
 namespace abc::ui {
 
-// Decodes a photo for display off the GUI thread (EXIF orientation applied, scaled while
-// decoding to at most `edge` pixels).
+// Decodes a photo for display off the GUI thread with the library's decoder
+// (decodePhotoForDisplay: every format the library indexes, EXIF orientation applied), at most
+// `edge` pixels on its longest side.
 QFuture<QImage> loadPreviewAsync(const QString& path, int edge);
 
 // A large look at one photo (Space in the grid); Space or Escape closes it.

@@ -4,11 +4,12 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
-#include <QImageReader>
 #include <QImageWriter>
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <QThread>
+
+#include "ui/photo_decoder.h"
 
 namespace abc::ui {
 
@@ -19,26 +20,6 @@ constexpr int kMemoryBudgetKiB = 96 * 1024;
 QString defaultCacheDir() {
     return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
            QStringLiteral("/thumbnails");
-}
-
-QImage decodeScaled(const QString& path, int edge) {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);  // EXIF orientation, as the photo was meant to be seen
-    QSize size = reader.size();
-    if (size.isValid()) {
-        // The rotation is applied after scaling, so the bound applies to the stored sides.
-        if (size.width() > edge || size.height() > edge) {
-            size.scale(edge, edge, Qt::KeepAspectRatio);
-            reader.setScaledSize(size.expandedTo(QSize(1, 1)));
-        }
-    }
-    QImage image = reader.read();
-    if (image.isNull())
-        return {};
-    if (image.width() > edge || image.height() > edge) {
-        image = image.scaled(edge, edge, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-    }
-    return image;
 }
 
 }  // namespace
@@ -76,7 +57,7 @@ QImage ThumbnailProvider::loadOrCreate(const QString& path, int edge, const QStr
         if (!image.isNull())
             return image;
     }
-    QImage image = decodeScaled(path, edge);
+    QImage image = decodePhotoForDisplay(path, edge).image;
     if (image.isNull())
         return {};
     if (QDir().mkpath(cacheDir)) {

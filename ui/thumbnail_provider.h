@@ -37,8 +37,9 @@ class ThumbnailProvider : public QObject {
 
     // The disk cache file name for a photo: stable across runs, changes when the file does.
     static QString cacheKey(const QFileInfo& file, int edge);
-    // Reads the cached thumbnail or decodes the photo (EXIF orientation applied, scaled while
-    // decoding where the format allows) and writes the cache. Thread-safe; null on failure.
+    // Reads the cached thumbnail or decodes the photo with the library's decoder (every format
+    // the library indexes, EXIF orientation applied, JPEGs scaled while decoding) and writes
+    // the cache. Thread-safe; null on failure.
     static QImage loadOrCreate(const QString& path, int edge, const QString& cacheDir);
 
   signals:
