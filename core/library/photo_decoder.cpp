@@ -6,6 +6,7 @@
 #include "core/image/image_preprocessor.h"
 #include "core/image/probe.h"
 #include "core/io/error.h"
+#include "core/io/time_limit.h"
 
 namespace abc {
 
@@ -39,26 +40,41 @@ namespace {
 class ImagePhotoDecoder : public PhotoDecoder {
   public:
     explicit ImagePhotoDecoder(const PhotoDecoderOptions& options)
-        : preprocessor_(makeOptions(options)) {
+        : preprocessor_(std::make_shared<const ImagePreprocessor>(makeOptions(options))),
+          timeLimit_(options.timeLimit) {
         fingerprint_ = "image:pixels=" + std::to_string(options.minImageTokens * 28 * 28) + ".." +
                        std::to_string(options.maxImageTokens * 28 * 28) + ",exif-orientation=on";
     }
 
     std::string fingerprint() const override { return fingerprint_; }
+    std::chrono::milliseconds timeLimit() const override { return timeLimit_; }
 
+    // The work runs on a thread that may outlive this call (and this decoder): it owns the
+    // preprocessor and the path, and hands its result over through a shared slot.
     std::shared_ptr<const ImagePatches> preprocess(const std::string& path) const override {
-        auto image = preprocessor_.preprocessFile(path);
-        return std::make_shared<const ImagePatches>(std::move(image.patches));
+        auto result = std::make_shared<std::shared_ptr<const ImagePatches>>();
+        runWithTimeLimit(
+            [preprocessor = preprocessor_, path, result] {
+                auto image = preprocessor->preprocessFile(path);
+                *result = std::make_shared<const ImagePatches>(std::move(image.patches));
+            },
+            timeLimit_, path, "decoding");
+        return *result;
     }
 
     void probe(const std::string& path, PhotoFacts& facts) const override {
-        const auto bytes = readFileBytes(path);
-        const ImageProbe probe = probeImage(bytes, path);
+        auto probe = std::make_shared<ImageProbe>();
+        runWithTimeLimit(
+            [path, probe] {
+                const auto bytes = readFileBytes(path);
+                *probe = probeImage(bytes, path);
+            },
+            timeLimit_, path, "reading");
         // Dimensions as shown: orientations 5..8 swap width and height.
-        const bool swap = probe.orientation >= 5 && probe.orientation <= 8;
-        facts.width = swap ? probe.height : probe.width;
-        facts.height = swap ? probe.width : probe.height;
-        facts.takenAt = normaliseExifDate(probe.dateTimeOriginal);
+        const bool swap = probe->orientation >= 5 && probe->orientation <= 8;
+        facts.width = swap ? probe->height : probe->width;
+        facts.height = swap ? probe->width : probe->height;
+        facts.takenAt = normaliseExifDate(probe->dateTimeOriginal);
     }
 
   private:
@@ -73,7 +89,8 @@ class ImagePhotoDecoder : public PhotoDecoder {
         return result;
     }
 
-    ImagePreprocessor preprocessor_;
+    std::shared_ptr<const ImagePreprocessor> preprocessor_;
+    std::chrono::milliseconds timeLimit_;
     std::string fingerprint_;
 };
 

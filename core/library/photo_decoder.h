@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -19,12 +20,20 @@ class PhotoDecoder {
     virtual std::shared_ptr<const ImagePatches> preprocess(const std::string& path) const = 0;
     // Width, height and EXIF date; cheap (no full decode where the format allows).
     virtual void probe(const std::string& path, PhotoFacts& facts) const = 0;
+    // How long reading one file may take (zero: no limit); the indexer's content hashing
+    // honours it too, so one setting bounds every read of a photo.
+    virtual std::chrono::milliseconds timeLimit() const { return std::chrono::milliseconds(0); }
 };
 
 struct PhotoDecoderOptions {
     // Upper bound on image tokens per photo (Qwen2-VL max_pixels / 28^2); ABC uses 1024.
     int maxImageTokens = 1024;
     int minImageTokens = 256;
+    // A photo whose reading, probing or decoding takes longer is reported as failed with the
+    // time in its reason and the run goes on (core/io/time_limit.h). A 100-megapixel HEIC
+    // decodes in a few seconds on a slow laptop; a minute only catches what never ends.
+    // Zero: no limit. Not part of the fingerprint: it changes no vector.
+    std::chrono::milliseconds timeLimit{std::chrono::seconds(60)};
 };
 
 // The decoder options for an image-detail setting (SharedSettings::imageTokens,

@@ -13,6 +13,7 @@
 
 #include "core/io/error.h"
 #include "core/io/path.h"
+#include "core/io/time_limit.h"
 #include "core/library/file_record_batch.h"
 #include "core/library/library_store.h"
 #include "core/library/ordered_parallel.h"
@@ -315,7 +316,12 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         HashedFile out;
         const std::string& path = toRead[i]->file.path;
         try {
-            out.facts.contentHash = hashFileContent(path);
+            // On a thread of its own, bounded like the decoder's reads: a share that stops
+            // answering costs this file its time limit, not the run.
+            auto hash = std::make_shared<std::string>();
+            runWithTimeLimit([path = std::string(path), hash] { *hash = hashFileContent(path); },
+                             decoder_.timeLimit(), path, "reading");
+            out.facts.contentHash = std::move(*hash);
             out.facts.mediaType = toRead[i]->mediaType;
             if (!store_.photoByHash(out.facts.contentHash)) {
                 out.probed = true;
