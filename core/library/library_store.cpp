@@ -568,6 +568,36 @@ std::optional<std::int64_t> LibraryStore::findModel(const std::string& fingerpri
     return find.columnInt(0);
 }
 
+bool LibraryStore::adoptModel(const std::string& fingerprint,
+                              const std::vector<std::string>& formers) {
+    if (formers.empty()) {
+        return false;
+    }
+    std::lock_guard lock(impl_->mutex);
+    // Read-only first: opening a library that needs no rename takes no write lock.
+    if (findModel(fingerprint)) {
+        return false;
+    }
+    SqliteTransaction transaction(impl_->db);
+    if (findModel(fingerprint)) {
+        return false;  // another process adopted it meanwhile
+    }
+    for (const auto& former : formers) {
+        const auto id = findModel(former);
+        if (!id) {
+            continue;
+        }
+        SqliteStatement(impl_->db, "UPDATE models SET fingerprint = :fingerprint WHERE id = :id")
+            .bind(":fingerprint", fingerprint)
+            .bind(":id", *id)
+            .run();
+        transaction.commit();
+        impl_->wrote();
+        return true;
+    }
+    return false;
+}
+
 std::vector<LibraryStore::ModelSummary> LibraryStore::models() {
     std::lock_guard lock(impl_->mutex);
     SqliteStatement all(

@@ -116,6 +116,10 @@ class LibraryStore {
     // different dimension is an error.
     std::int64_t modelId(const std::string& fingerprint, int dimension);
     std::optional<std::int64_t> findModel(const std::string& fingerprint);
+    // When `fingerprint` has no row and one of `formers` has, renames the first such row to
+    // `fingerprint` (keeping its id and vectors) and returns true; otherwise changes nothing.
+    // For a model whose naming changed between versions while its vectors did not.
+    bool adoptModel(const std::string& fingerprint, const std::vector<std::string>& formers);
     struct ModelSummary {
         std::int64_t id = 0;
         std::string fingerprint;

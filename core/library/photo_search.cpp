@@ -67,7 +67,9 @@ struct PhotoSearch::Impl {
     std::jthread worker;
 
     Impl(LibraryStore& s, PhotoEmbedder& e, const PhotoDecoder& d, const PhotoSearchOptions& o)
-        : store(s), embedder(e), decoder(d), options(o), matrix(e.dimension()) {}
+        : store(s), embedder(e), decoder(d), options(o), matrix(e.dimension()) {
+        adoptFormerFingerprints(store, embedder);
+    }
 
     void noteUpsert(PhotoId id) {
         if (building) {
