@@ -1,4 +1,4 @@
-// The model fingerprint of a local checkpoint folder follows its content, not its path: two
+// The model fingerprint of a checkpoint follows its content. A local folder: two
 // copies of the tiny ABC checkpoint in different places give the same fingerprint (so moving
 // a model keeps a library's vectors), and a changed weight byte or adapter setting does not.
 #include <QDir>
@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <fstream>
+#include <map>
 
 #include "core/hub/model_identity.h"
 #include "core/io/error.h"
@@ -182,12 +183,62 @@ class TestModelIdentity : public QObject {
         }
     }
 
-    void hubSnapshotsKeepTheirCommit() {
-        abc::ResolvedModel hub;
-        hub.folder = "/nonexistent/snapshot";
-        hub.revision = "0123456789abcdef0123456789abcdef01234567";
-        hub.fromHubCache = true;
-        QCOMPARE(abc::modelIdentity(hub), hub.revision);  // no file is read
+    // A hub snapshot is named by the etags its files link to: another commit with the same
+    // covered blobs (only README.md differs) has the same identity, a changed config blob
+    // another; a snapshot of copies falls back to the folder's content. Earlier versions named
+    // it by its commit: those names are its former identities.
+    void hubSnapshotsAreNamedByTheirBlobs() {
+        QTemporaryDir dir;
+        const fs::path repo = fs::path(dir.path().toStdString()) / "models--o--n";
+        fs::create_directories(repo / "blobs");
+        const auto blob = [&](const std::string& etag, const std::string& bytes) {
+            std::ofstream(repo / "blobs" / etag, std::ios::binary) << bytes;
+        };
+        blob("e-config", "{\"a\": 1}");
+        blob("e-config2", "{\"a\": 2}");
+        blob("e-weights", "weights");
+        blob("e-readme1", "one");
+        blob("e-readme2", "two");
+        const auto snapshot = [&](const std::string& commit,
+                                  const std::map<std::string, std::string>& files) {
+            const fs::path folder = repo / "snapshots" / commit;
+            fs::create_directories(folder);
+            for (const auto& [name, etag] : files) {
+                fs::create_symlink(fs::path("../../blobs") / etag, folder / name);
+            }
+            return abc::ResolvedModel{folder, commit, true};
+        };
+        const std::string a(40, 'a');
+        const std::string b(40, 'b');
+        const std::string c(40, 'c');
+        const auto atA = snapshot(a, {{"config.json", "e-config"},
+                                      {"model.safetensors", "e-weights"},
+                                      {"README.md", "e-readme1"}});
+        const auto atB = snapshot(b, {{"config.json", "e-config"},
+                                      {"model.safetensors", "e-weights"},
+                                      {"README.md", "e-readme2"}});
+        const auto atC = snapshot(c, {{"config.json", "e-config2"},
+                                      {"model.safetensors", "e-weights"},
+                                      {"README.md", "e-readme1"}});
+        const std::string identity = abc::modelIdentity(atA);
+        QVERIFY2(identity.starts_with("content-etag:"), identity.c_str());
+        QCOMPARE(abc::modelIdentity(atB), identity);
+        QVERIFY(abc::modelIdentity(atC) != identity);
+        QCOMPARE(abc::formerModelIdentities(atA), (std::vector<std::string>{a, b}));
+        QCOMPARE(abc::formerModelIdentities(atB), (std::vector<std::string>{b, a}));
+        QCOMPARE(abc::formerModelIdentities(atC), (std::vector<std::string>{c}));
+
+        // Copies instead of links: the folder's content names it.
+        const fs::path copies = repo / "snapshots" / std::string(40, 'd');
+        fs::create_directories(copies);
+        for (const auto& name : {"config.json", "model.safetensors"}) {
+            fs::copy_file(fs::canonical(atA.folder / name), copies / name);
+        }
+        QCOMPARE(abc::modelIdentity({copies, std::string(40, 'd'), true}),
+                 abc::folderContentIdentity(copies));
+
+        // A local folder has no former names: it was always named by its content.
+        QVERIFY(abc::formerModelIdentities({copies, "local", false}).empty());
     }
 };
 

@@ -45,6 +45,7 @@
 #include "ui/first_run_page.h"
 #include "ui/folders_panel.h"
 #include "ui/index_worker.h"
+#include "ui/library_load_indicator.h"
 #include "ui/model_location_row.h"
 #include "ui/photo_preview.h"
 #include "ui/result_tile_delegate.h"
@@ -236,6 +237,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     connect(searchWorker_, &SearchWorker::failed, this, onSearchFailed);
     connect(searchWorker_, &SearchWorker::progress, this, &MainWindow::onSearchProgress);
     connect(searchWorker_, &SearchWorker::cancelled, this, &MainWindow::onSearchCancelled);
+    connect(searchWorker_, &SearchWorker::libraryLoading, libraryLoad_,
+            &LibraryLoadIndicator::setLoaded);
     connect(searchWorker_, &SearchWorker::filterOptionsReady, filterBar_, &FilterBar::setOptions);
     connect(searchWorker_, &SearchWorker::folderStatesReady, folders_, &FoldersPanel::setStates);
     connect(searchWorker_, &SearchWorker::libraryReadFailed, this, [this](const QString& message) {
@@ -368,6 +371,8 @@ void MainWindow::buildStatusBar() {
         tr("Stop after the photo in hand (Esc); the photos embedded so far are kept"));
     statusBar()->addPermanentWidget(searchProgress_);
     statusBar()->addPermanentWidget(stopSearchButton_);
+    libraryLoad_ = new LibraryLoadIndicator(this);
+    statusBar()->addPermanentWidget(libraryLoad_);
     connect(stopSearchButton_, &QPushButton::clicked, this, &MainWindow::stopSearch);
     connect(pauseButton_, &QPushButton::clicked, this, &MainWindow::togglePause);
     connect(cancelButton_, &QPushButton::clicked, this, &MainWindow::cancelIndexing);

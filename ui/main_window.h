@@ -35,6 +35,7 @@ class ExperimentPanel;
 class FilterBar;
 class FirstRunPage;
 class FoldersPanel;
+class LibraryLoadIndicator;
 class IndexWorker;
 class ResultsModel;
 class ResultsView;
@@ -185,6 +186,7 @@ class MainWindow : public QMainWindow {
     QPushButton* pauseButton_ = nullptr;
     QPushButton* cancelButton_ = nullptr;
     QProgressBar* searchProgress_ = nullptr;
+    LibraryLoadIndicator* libraryLoad_ = nullptr;
     QPushButton* stopSearchButton_ = nullptr;
     QShortcut* stopSearchShortcut_ = nullptr;
 

@@ -83,6 +83,9 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
         return;
     }
     PhotoSearch& search = *current->search;
+    search.setLoadProgress([this](std::size_t done, std::size_t total) {
+        emit libraryLoading(static_cast<int>(done), static_cast<int>(total));
+    });
     // An empty filter is no filter: the scan then skips its per-row check.
     const SearchFilter restriction = toSearchFilter(query.filter);
     SearchTiming timing;

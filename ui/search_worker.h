@@ -87,6 +87,9 @@ class SearchWorker : public QObject {
     // it started; `embedded` photos were embedded with the instruction and kept for the next
     // search.
     void cancelled(quint64 id, int embedded);
+    // The library's vectors are being read into memory (a search's first look at a library):
+    // `done` of `total`, ending with done == total.
+    void libraryLoading(int done, int total);
     void folderStatesReady(const abc::ui::FolderStates& states);
     void filterOptionsReady(const abc::ui::FilterOptions& options);
     // The library could not be read for the sidebar or the filter bar (not because another

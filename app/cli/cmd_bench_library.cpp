@@ -20,6 +20,7 @@
 #include "core/library/photo_decoder.h"
 #include "core/library/photo_embedder.h"
 #include "core/library/photo_indexer.h"
+#include "core/library/photo_search.h"
 
 namespace abc::cli {
 
@@ -45,6 +46,7 @@ struct BenchOptions {
     std::vector<int> reranks = {0, 64, 128, 256, 512};
     std::string loadDb;
     std::size_t loadRows = 0;
+    std::string openDb;
     std::string pipelineFolder;
 };
 
@@ -117,6 +119,23 @@ double peakResidentMb() {
     }
     std::fclose(status);
     return kb / 1024.0;
+}
+
+// Resident memory of this process now (VmRSS), in MB.
+double residentMb() {
+    std::FILE* status = std::fopen("/proc/self/status", "r");
+    if (status == nullptr) {
+        return 0;
+    }
+    char line[256];
+    double kb = 0;
+    while (std::fgets(line, sizeof line, status) != nullptr) {
+        if (std::sscanf(line, "VmRSS: %lf kB", &kb) == 1) {
+            break;
+        }
+    }
+    std::fclose(status);
+    return kb / 1024.0 * 1.048576;
 }
 
 // Rows of the collection at the given positions, generated on all cores.
@@ -303,23 +322,64 @@ void benchLoad(const BenchOptions& options, const SyntheticVectors& data) {
 // batching, SQLite commits; a model stand-in returns fixed vectors instantly.
 class NullModel : public PhotoEmbedder {
   public:
-    explicit NullModel(std::string decoderFingerprint)
-        : fingerprint_("null;" + decoderFingerprint) {}
+    explicit NullModel(std::string fingerprint, int dimension = 3584)
+        : fingerprint_(std::move(fingerprint)), dimension_(dimension) {}
     std::string fingerprint() const override { return fingerprint_; }
-    int dimension() const override { return 3584; }
+    int dimension() const override { return dimension_; }
     bool supportsInstructions() const override { return false; }
     std::vector<Embedding> embedImages(
         const std::vector<std::shared_ptr<const ImagePatches>>& images, const std::string&,
         const EmbedHooks&) override {
-        Embedding unit(3584, 0.0f);
+        Embedding unit(static_cast<std::size_t>(dimension_), 0.0f);
         unit[0] = 1.0f;
         return std::vector<Embedding>(images.size(), unit);
     }
-    Embedding embedText(const std::string&) override { return Embedding(3584, 0.0f); }
+    Embedding embedText(const std::string&) override {
+        return Embedding(static_cast<std::size_t>(dimension_), 0.0f);
+    }
 
   private:
     std::string fingerprint_;
+    int dimension_;
 };
+
+// Opening a library written by --load-db the way `search` does (LibraryStore, PhotoSearch,
+// the first ranking loads the vectors), then one more query. Run it as its own process: the
+// figures are a cold start of the program (the OS may still cache the file) and its peak RSS.
+void benchOpen(const BenchOptions& options) {
+    namespace fs = std::filesystem;
+    if (!fs::exists(options.openDb)) {
+        throw Error(options.openDb, "no such library (write one with --load-db)");
+    }
+    const double baseMb = residentMb();  // the program itself: code, libraries, no library
+    auto start = Clock::now();
+    LibraryStore store(options.openDb);
+    const auto decoder = makePhotoDecoder();
+    NullModel model("bench", options.dimension);
+    PhotoSearchOptions once;
+    once.approximateIndexRows = 0;  // as `search` runs
+    PhotoSearch search(store, model, *decoder, once);
+    std::vector<float> query(static_cast<std::size_t>(options.dimension));
+    makeLowRankVectors(options.dimension, options.latentDimension, 1, 42)->queries(1, query.data());
+    const auto first = search.searchByVector(query, {}, 50);
+    const double openMs = msSince(start);
+    const std::size_t rows = search.indexedPhotos();
+    start = Clock::now();
+    const auto again = search.searchByVector(query, {}, 50);
+    const double queryMs = msSince(start);
+    const double storedMb = static_cast<double>(rows) * options.dimension * 4.0 / 1e6;
+    const double peakMb = peakResidentMb() * 1.048576;  // MiB -> MB, as storedMb
+    const double libraryMb = peakMb - baseMb;
+    std::printf(
+        "open %zu x %d through PhotoSearch (as search): %.0f ms to the first %zu results, "
+        "next query %.0f ms; peak RSS %.0f MB, of which %.0f MB before opening (the program) "
+        "and %.0f MB = %.2f x the stored vectors (%.0f MB) for the library\n",
+        rows, options.dimension, openMs, first.size(), queryMs, peakMb, baseMb, libraryMb,
+        storedMb > 0 ? libraryMb / storedMb : 0.0, storedMb);
+    if (first.size() != again.size()) {
+        throw Error(options.openDb, "the second query answered differently");
+    }
+}
 
 void benchPipeline(const BenchOptions& options) {
     namespace fs = std::filesystem;
@@ -329,7 +389,7 @@ void benchPipeline(const BenchOptions& options) {
     fs::remove(db + "-shm");
     LibraryStore store(db);
     const auto decoder = makePhotoDecoder();
-    NullModel model(decoder->fingerprint());
+    NullModel model("null;" + decoder->fingerprint());
     PhotoIndexer indexer(store, model, *decoder);
     IndexOptions index;
     index.folders = {options.pipelineFolder};
@@ -378,12 +438,19 @@ void registerBenchLibrary(CLI::App& app, int& exitCode) {
         ->capture_default_str();
     cmd->add_option("--load-db", options->loadDb, "Measure SQLite write/load into this file");
     cmd->add_option("--load-rows", options->loadRows, "Vectors for --load-db");
+    cmd->add_option("--open-db", options->openDb,
+                    "Open this library (written by --load-db) as search does: time to the first "
+                    "results and peak RSS; then nothing else is measured");
     cmd->add_option("--pipeline", options->pipelineFolder,
                     "Index this image folder with a null model: per-photo pipeline overhead");
     cmd->callback([options, &exitCode]() {
         const auto lowRank = [&](std::size_t rows) {
             return makeLowRankVectors(options->dimension, options->latentDimension, rows, 42);
         };
+        if (!options->openDb.empty()) {
+            benchOpen(*options);
+            return;
+        }
         if (!options->pipelineFolder.empty()) {
             benchPipeline(*options);
         }

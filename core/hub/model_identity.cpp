@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
 #include "core/io/error.h"
 
@@ -82,7 +83,18 @@ std::vector<ByteRange> sampledWeightRanges(std::uint64_t fileSize, std::uint64_t
     return ranges;
 }
 
-std::string folderContentIdentity(const fs::path& folder) {
+namespace {
+
+std::string hexDigest(const XXH128_hash_t& hash) {
+    char text[33];
+    std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
+                  static_cast<unsigned long long>(hash.low64));
+    return text;
+}
+
+// The folder's top-level regular files (symlinks followed) that take part in its identity,
+// in name order.
+std::vector<fs::path> coveredFiles(const fs::path& folder) {
     std::error_code ec;
     fs::directory_iterator it(folder, ec);
     if (ec) {
@@ -98,7 +110,27 @@ std::string folderContentIdentity(const fs::path& folder) {
         }
     }
     std::sort(files.begin(), files.end());
+    return files;
+}
 
+// The etag a snapshot file names: its link target is ../../blobs/<etag>. Nothing for a copy.
+std::optional<std::string> linkedEtag(const fs::path& file) {
+    std::error_code ec;
+    if (!fs::is_symlink(file, ec)) {
+        return std::nullopt;
+    }
+    const fs::path target = fs::read_symlink(file, ec);
+    if (ec || target.parent_path().filename() != "blobs" || target.filename().empty()) {
+        return std::nullopt;
+    }
+    return target.filename().string();
+}
+
+}  // namespace
+
+std::string folderContentIdentity(const fs::path& folder) {
+    const std::vector<fs::path> files = coveredFiles(folder);
+    std::error_code ec;
     XXH3_state_t state;
     XXH3_128bits_reset(&state);
     std::vector<char> buffer(1 << 20);
@@ -136,15 +168,52 @@ std::string folderContentIdentity(const fs::path& folder) {
             addRange(state, in, file, range.offset, range.size, buffer);
         }
     }
-    const XXH128_hash_t hash = XXH3_128bits_digest(&state);
-    char text[33];
-    std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
-                  static_cast<unsigned long long>(hash.low64));
-    return std::string("content-xxh3:") + text;
+    return "content-xxh3:" + hexDigest(XXH3_128bits_digest(&state));
+}
+
+std::string snapshotContentIdentity(const fs::path& snapshot) {
+    XXH3_state_t state;
+    XXH3_128bits_reset(&state);
+    for (const auto& file : coveredFiles(snapshot)) {
+        const auto etag = linkedEtag(file);
+        if (!etag) {
+            return folderContentIdentity(snapshot);
+        }
+        const std::string name = file.filename().string();
+        XXH3_128bits_update(&state, name.data(), name.size() + 1);  // with its terminator
+        XXH3_128bits_update(&state, etag->data(), etag->size() + 1);
+    }
+    return "content-etag:" + hexDigest(XXH3_128bits_digest(&state));
 }
 
 std::string modelIdentity(const ResolvedModel& resolved) {
-    return resolved.fromHubCache ? resolved.revision : folderContentIdentity(resolved.folder);
+    return resolved.fromHubCache ? snapshotContentIdentity(resolved.folder)
+                                 : folderContentIdentity(resolved.folder);
+}
+
+std::vector<std::string> formerModelIdentities(const ResolvedModel& resolved) {
+    if (!resolved.fromHubCache) {
+        return {};
+    }
+    std::vector<std::string> commits{resolved.revision};
+    const std::string identity = snapshotContentIdentity(resolved.folder);
+    std::error_code ec;
+    fs::directory_iterator it(resolved.folder.parent_path(), ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string commit = it->path().filename().string();
+        if (commit == resolved.revision || !it->is_directory(ec)) {
+            continue;
+        }
+        try {
+            if (snapshotContentIdentity(it->path()) == identity) {
+                commits.push_back(commit);
+            }
+        } catch (const Error&) {
+            // Another snapshot being unreadable only means its commit is not an alias.
+        }
+    }
+    std::sort(commits.begin() + 1, commits.end());
+    return commits;
 }
 
 }  // namespace abc

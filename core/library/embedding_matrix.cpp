@@ -12,13 +12,30 @@ void EmbeddingMatrix::reset(int dimension, std::vector<PhotoId> ids, std::vector
     if (values.size() != ids.size() * static_cast<std::size_t>(dimension)) {
         throw Error("embedding matrix", "values do not match ids x dimension");
     }
+    if (!std::is_sorted(ids.begin(), ids.end())) {
+        throw Error("embedding matrix", "ids are not in ascending order");
+    }
     dimension_ = dimension;
     ids_ = std::move(ids);
     values_ = std::move(values);
     codes_.assign(values_.size(), 0);
     scales_.assign(ids_.size(), 0.0f);
-    for (std::size_t r = 0; r < ids_.size(); ++r) {
-        quantizeRow(r);
+    // A whole library at once (opening it): quantised on every core.
+    const std::size_t rows = ids_.size();
+    const std::size_t workers = std::min<std::size_t>(
+        std::max(1u, std::thread::hardware_concurrency()), std::max<std::size_t>(1, rows / 4096));
+    const auto quantize = [&](std::size_t worker) {
+        for (std::size_t r = rows * worker / workers; r < rows * (worker + 1) / workers; ++r) {
+            quantizeRow(r);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) {
+        pool.emplace_back(quantize, w);
+    }
+    quantize(0);
+    for (auto& thread : pool) {
+        thread.join();
     }
 }
 

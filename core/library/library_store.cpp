@@ -1,5 +1,6 @@
 #include "core/library/library_store.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdlib>
 #include <cstring>
@@ -110,6 +111,9 @@ Path folderPath(const std::string& folder) {
     }
     return path;
 }
+
+// How often loadVectors reports: about 50 MB of 3584-d vectors, a few times a second.
+constexpr std::size_t kLoadProgressRows = 4096;
 
 std::string underPrefix(const std::string& folder) {
     return folderPath(folder).childPrefix();
@@ -568,6 +572,36 @@ std::optional<std::int64_t> LibraryStore::findModel(const std::string& fingerpri
     return find.columnInt(0);
 }
 
+bool LibraryStore::adoptModel(const std::string& fingerprint,
+                              const std::vector<std::string>& formers) {
+    if (formers.empty()) {
+        return false;
+    }
+    std::lock_guard lock(impl_->mutex);
+    // Read-only first: opening a library that needs no rename takes no write lock.
+    if (findModel(fingerprint)) {
+        return false;
+    }
+    SqliteTransaction transaction(impl_->db);
+    if (findModel(fingerprint)) {
+        return false;  // another process adopted it meanwhile
+    }
+    for (const auto& former : formers) {
+        const auto id = findModel(former);
+        if (!id) {
+            continue;
+        }
+        SqliteStatement(impl_->db, "UPDATE models SET fingerprint = :fingerprint WHERE id = :id")
+            .bind(":fingerprint", fingerprint)
+            .bind(":id", *id)
+            .run();
+        transaction.commit();
+        impl_->wrote();
+        return true;
+    }
+    return false;
+}
+
 std::vector<LibraryStore::ModelSummary> LibraryStore::models() {
     std::lock_guard lock(impl_->mutex);
     SqliteStatement all(
@@ -655,7 +689,8 @@ std::int64_t LibraryStore::vectorCount(std::int64_t model, const std::string& in
     return count.columnInt(0);
 }
 
-StoredVectors LibraryStore::loadVectors(std::int64_t model, const std::string& instruction) {
+StoredVectors LibraryStore::loadVectors(std::int64_t model, const std::string& instruction,
+                                        const LoadProgress& progress) {
     std::lock_guard lock(impl_->mutex);
     StoredVectors result;
     {
@@ -666,14 +701,19 @@ StoredVectors LibraryStore::loadVectors(std::int64_t model, const std::string& i
         }
         result.dimension = static_cast<int>(dimension.columnInt(0));
     }
-    const std::size_t bytesPerRow = static_cast<std::size_t>(result.dimension) * sizeof(float);
-    const auto expected = vectorCount(model, instruction);
-    result.ids.reserve(static_cast<std::size_t>(expected));
-    result.values.reserve(static_cast<std::size_t>(expected) * result.dimension);
+    const auto dimension = static_cast<std::size_t>(result.dimension);
+    const std::size_t bytesPerRow = dimension * sizeof(float);
+    // Sized once from a count: growing the block row by row copied it again and again. The
+    // count is only a hint (another process may write meanwhile); the statement decides.
+    const auto expected = static_cast<std::size_t>(vectorCount(model, instruction));
+    std::size_t capacity = expected;
+    result.ids.reserve(capacity);
+    result.values.resize(capacity * dimension);
     SqliteStatement rows(impl_->db,
-                         "SELECT photo_id, vector FROM vectors WHERE model_id = "
+                         "SELECT photo_id, vector, id FROM vectors WHERE model_id = "
                          ":model AND instruction = :instruction ORDER BY photo_id");
     rows.bind(":model", model).bind(":instruction", instruction);
+    std::size_t count = 0;
     while (rows.step()) {
         const auto blob = rows.columnBlob(1);
         if (blob.size() != bytesPerRow) {
@@ -681,15 +721,27 @@ StoredVectors LibraryStore::loadVectors(std::int64_t model, const std::string& i
                                          " has " + std::to_string(blob.size()) +
                                          " bytes, expected " + std::to_string(bytesPerRow));
         }
+        if (count == capacity) {
+            capacity = std::max<std::size_t>(16, capacity * 2);
+            result.values.resize(capacity * dimension);
+        }
         result.ids.push_back(rows.columnInt(0));
-        const std::size_t at = result.values.size();
-        result.values.resize(at + result.dimension);
+        result.lastRow = std::max(result.lastRow, rows.columnInt(2));
+        float* row = result.values.data() + count * dimension;
         if constexpr (std::endian::native == std::endian::little) {
-            std::memcpy(result.values.data() + at, blob.data(), bytesPerRow);
+            std::memcpy(row, blob.data(), bytesPerRow);
         } else {
             const auto decoded = decodeVector(blob.data(), blob.size());
-            std::copy(decoded.begin(), decoded.end(), result.values.begin() + at);
+            std::copy(decoded.begin(), decoded.end(), row);
         }
+        ++count;
+        if (progress && count % kLoadProgressRows == 0) {
+            progress(count, std::max(count, expected));
+        }
+    }
+    result.values.resize(count * dimension);
+    if (progress) {
+        progress(count, count);
     }
     return result;
 }

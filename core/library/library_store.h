@@ -20,6 +20,7 @@ struct StoredVectors {
     std::vector<PhotoId> ids;   // row i belongs to ids[i], ascending
     std::vector<float> values;  // ids.size() x dimension
     int dimension = 0;
+    std::int64_t lastRow = 0;  // the largest vector row id read (see vectorsAfter)
 };
 
 // Facts about a file found by the scanner and hashed, ready to be recorded.
@@ -116,6 +117,10 @@ class LibraryStore {
     // different dimension is an error.
     std::int64_t modelId(const std::string& fingerprint, int dimension);
     std::optional<std::int64_t> findModel(const std::string& fingerprint);
+    // When `fingerprint` has no row and one of `formers` has, renames the first such row to
+    // `fingerprint` (keeping its id and vectors) and returns true; otherwise changes nothing.
+    // For a model whose naming changed between versions while its vectors did not.
+    bool adoptModel(const std::string& fingerprint, const std::vector<std::string>& formers);
     struct ModelSummary {
         std::int64_t id = 0;
         std::string fingerprint;
@@ -138,7 +143,13 @@ class LibraryStore {
     // Photos of which no vector exists for (model, instruction).
     std::vector<PhotoId> photosWithoutVector(std::int64_t model, const std::string& instruction);
     std::int64_t vectorCount(std::int64_t model, const std::string& instruction);
-    StoredVectors loadVectors(std::int64_t model, const std::string& instruction);
+    // Every vector of (model, instruction) in one statement (one read snapshot), copied
+    // straight from SQLite's buffers into one block sized up front: no per-row allocation.
+    // `progress` (may be empty) gets (rows read, rows expected) every few thousand rows and
+    // once at the end, with both equal.
+    using LoadProgress = std::function<void(std::size_t done, std::size_t total)>;
+    StoredVectors loadVectors(std::int64_t model, const std::string& instruction,
+                              const LoadProgress& progress = {});
     // Rows written after vector row `afterRow` (row ids only grow; a rewrite gets a new one),
     // for keeping an in-memory copy in step; `lastRow` receives the largest row id seen.
     StoredVectors vectorsAfter(std::int64_t model, const std::string& instruction,

@@ -14,6 +14,37 @@ ModelPhotoEmbedder::ModelPhotoEmbedder(std::shared_ptr<Embedder> embedder,
     fingerprint_ = embedder_->fingerprint() + ";" + decoderFingerprint;
     instructionFingerprint_ =
         abc::instructionFingerprint(fingerprint_, embedder_->instructFingerprint());
+    for (const auto& former : embedder_->formerFingerprints()) {
+        formerFingerprints_.push_back(former + ";" + decoderFingerprint);
+    }
+    // Instructed rows: every pairing of a plain name and an instruct adapter name, current
+    // ones included, except the current pair itself.
+    std::vector<std::string> plainNames{fingerprint_};
+    plainNames.insert(plainNames.end(), formerFingerprints_.begin(), formerFingerprints_.end());
+    std::vector<std::string> adapterNames{embedder_->instructFingerprint()};
+    const auto& formerAdapters = embedder_->formerInstructFingerprints();
+    adapterNames.insert(adapterNames.end(), formerAdapters.begin(), formerAdapters.end());
+    for (const auto& plain : plainNames) {
+        for (const auto& adapter : adapterNames) {
+            std::string name = abc::instructionFingerprint(plain, adapter);
+            if (name != instructionFingerprint_) {
+                formerInstructionFingerprints_.push_back(std::move(name));
+            }
+        }
+    }
+}
+
+std::vector<std::string> ModelPhotoEmbedder::formerFingerprints() const {
+    return formerFingerprints_;
+}
+
+std::vector<std::string> ModelPhotoEmbedder::formerInstructionFingerprints() const {
+    return formerInstructionFingerprints_;
+}
+
+void adoptFormerFingerprints(LibraryStore& store, const PhotoEmbedder& embedder) {
+    store.adoptModel(embedder.fingerprint(), embedder.formerFingerprints());
+    store.adoptModel(embedder.instructionFingerprint(), embedder.formerInstructionFingerprints());
 }
 
 std::string ModelPhotoEmbedder::fingerprint() const {

@@ -23,6 +23,10 @@ class PhotoEmbedder {
     // The default suits a model whose instructed vectors depend on nothing more: they share
     // fingerprint()'s row (under their instruction).
     virtual std::string instructionFingerprint() const { return fingerprint(); }
+    // What earlier versions stored the same vectors under (adoptFormerFingerprints renames
+    // such a row to the current name, so an upgrade re-embeds nothing).
+    virtual std::vector<std::string> formerFingerprints() const { return {}; }
+    virtual std::vector<std::string> formerInstructionFingerprints() const { return {}; }
     virtual int dimension() const = 0;
     virtual bool supportsInstructions() const = 0;
     // One vector per image, in order; with a non-empty instruction the instruct adapter is on.
@@ -44,6 +48,8 @@ class ModelPhotoEmbedder : public PhotoEmbedder {
     ModelPhotoEmbedder(std::shared_ptr<Embedder> embedder, std::string decoderFingerprint);
     std::string fingerprint() const override;
     std::string instructionFingerprint() const override;
+    std::vector<std::string> formerFingerprints() const override;
+    std::vector<std::string> formerInstructionFingerprints() const override;
     int dimension() const override;
     bool supportsInstructions() const override;
     std::vector<Embedding> embedImages(
@@ -56,6 +62,13 @@ class ModelPhotoEmbedder : public PhotoEmbedder {
     std::shared_ptr<Embedder> embedder_;
     std::string fingerprint_;
     std::string instructionFingerprint_;
+    std::vector<std::string> formerFingerprints_;
+    std::vector<std::string> formerInstructionFingerprints_;
 };
+
+// Renames a library's model rows stored under a former fingerprint of `embedder` (plain and
+// instruction-mode) to the current one, when the current one has no row yet; called by
+// PhotoIndexer and PhotoSearch before they look their model up.
+void adoptFormerFingerprints(LibraryStore& store, const PhotoEmbedder& embedder);
 
 }  // namespace abc

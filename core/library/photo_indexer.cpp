@@ -118,7 +118,9 @@ class PhotoQueue {
 
 PhotoIndexer::PhotoIndexer(LibraryStore& store, PhotoEmbedder& embedder,
                            const PhotoDecoder& decoder)
-    : store_(store), embedder_(embedder), decoder_(decoder) {}
+    : store_(store), embedder_(embedder), decoder_(decoder) {
+    adoptFormerFingerprints(store_, embedder_);
+}
 
 void PhotoIndexer::pause() {
     std::lock_guard lock(mutex_);

@@ -41,6 +41,7 @@ struct PhotoSearch::Impl {
     std::optional<std::int64_t> model;
     EmbeddingMatrix matrix;
     std::int64_t lastRow = 0;
+    LibraryStore::LoadProgress loadProgress;
     std::optional<std::int64_t> seenVersion;
     std::unordered_map<PhotoId, PhotoRecord> photos;
     bool everyRowHasAPath = false;  // then an empty filter needs no per-row check
@@ -67,7 +68,9 @@ struct PhotoSearch::Impl {
     std::jthread worker;
 
     Impl(LibraryStore& s, PhotoEmbedder& e, const PhotoDecoder& d, const PhotoSearchOptions& o)
-        : store(s), embedder(e), decoder(d), options(o), matrix(e.dimension()) {}
+        : store(s), embedder(e), decoder(d), options(o), matrix(e.dimension()) {
+        adoptFormerFingerprints(store, embedder);
+    }
 
     void noteUpsert(PhotoId id) {
         if (building) {
@@ -374,6 +377,19 @@ struct PhotoSearch::Impl {
                 return;
             }
         }
+        if (lastRow == 0 && matrix.size() == 0 && !index && !building) {
+            // Opening the library: every vector in one read, moved into the matrix whole (one
+            // upsert per row copied and shifted the matrix for each row). No index exists yet,
+            // so there is nothing to note.
+            StoredVectors all = store.loadVectors(*model, "", loadProgress);
+            if (!all.ids.empty() && all.dimension != matrix.dimension()) {
+                throw Error(store.path(), "the library's vectors have dimension " +
+                                              std::to_string(all.dimension) + ", the model " +
+                                              std::to_string(matrix.dimension()));
+            }
+            lastRow = all.lastRow;
+            matrix.reset(matrix.dimension(), std::move(all.ids), std::move(all.values));
+        }
         const StoredVectors added = store.vectorsAfter(*model, "", lastRow, lastRow);
         const auto dimension = static_cast<std::size_t>(matrix.dimension());
         for (std::size_t i = 0; i < added.ids.size(); ++i) {
@@ -547,6 +563,11 @@ PhotoSearch::PhotoSearch(LibraryStore& store, PhotoEmbedder& embedder, const Pho
     : impl_(std::make_unique<Impl>(store, embedder, decoder, options)) {}
 
 PhotoSearch::~PhotoSearch() = default;
+
+void PhotoSearch::setLoadProgress(LibraryStore::LoadProgress progress) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->loadProgress = std::move(progress);
+}
 
 void PhotoSearch::refresh() {
     std::lock_guard lock(impl_->mutex);

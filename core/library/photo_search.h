@@ -13,6 +13,7 @@
 #include "core/library/approximate_index.h"
 #include "core/library/combined_query.h"
 #include "core/library/embedding_matrix.h"
+#include "core/library/library_store.h"
 #include "core/library/near_duplicates.h"
 #include "core/library/photo_record.h"
 
@@ -172,6 +173,10 @@ class PhotoSearch {
 
     // Reloads the matrix if the store changed; search() does this itself.
     void refresh();
+    // Called while the library's vectors are first read into memory (the first search or
+    // refresh, seconds on a large library): (vectors read, vectors to read), on the thread
+    // that searches, under the search lock (do not call back into this PhotoSearch).
+    void setLoadProgress(LibraryStore::LoadProgress progress);
     std::size_t indexedPhotos();
 
     // How the last ranking (search, searchByVector, searchSimilar, searchByExample) was

@@ -1,5 +1,8 @@
 #include "core/library/vector_math.h"
 
+#include <algorithm>
+#include <cmath>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -104,9 +107,11 @@ float quantizeInt8(const float* values, std::size_t n, std::int8_t* codes) {
         return 0.0f;
     }
     const float scale = largest / 127.0f;
+    // Half away from zero, as std::lround, but inline: the library call was 40 % of opening a
+    // large library (every row is quantised then).
     for (std::size_t i = 0; i < n; ++i) {
-        codes[i] =
-            static_cast<std::int8_t>(std::lround(std::clamp(values[i] / scale, -127.0f, 127.0f)));
+        const float v = std::clamp(values[i] / scale, -127.0f, 127.0f);
+        codes[i] = static_cast<std::int8_t>(static_cast<int>(v + std::copysign(0.5f, v)));
     }
     return scale;
 }

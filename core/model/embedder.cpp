@@ -39,6 +39,8 @@ struct Embedder::Impl {
     Tokenizer tokenizer;
     std::string fingerprint;
     std::string instructFingerprint;
+    std::vector<std::string> formerFingerprints;
+    std::vector<std::string> formerInstructFingerprints;
     std::mutex forward;  // one forward at a time
 
     Impl(std::unique_ptr<AbcModel> m, Tokenizer t, std::string f, std::string i)
@@ -77,10 +79,13 @@ Embedder::~Embedder() = default;
 
 namespace {
 
-// A hub snapshot is named by its commit (as stored fingerprints always were); a local folder
-// by its content, so moving the folder does not re-embed the library.
-std::string describe(const std::string& name, const ResolvedModel& resolved) {
-    return name + "=" + modelIdentity(resolved);
+// A checkpoint's current name first, then the names earlier versions gave the same content.
+std::vector<std::string> namesOf(const ResolvedModel& resolved) {
+    std::vector<std::string> names{modelIdentity(resolved)};
+    for (auto& former : formerModelIdentities(resolved)) {
+        names.push_back(std::move(former));
+    }
+    return names;
 }
 
 }  // namespace
@@ -114,17 +119,35 @@ std::unique_ptr<Embedder> Embedder::load(const EmbedderOptions& options) {
 
     // The instruct adapter is off for text and image inputs, so it stays out of the plain
     // fingerprint: adding, removing or changing it keeps the library's vectors.
-    std::string fingerprint =
-        "abc-qwen2vl|" + describe("base", base) + "|" + describe("pretrain", pretrain) +
-        "|precision=" + (model->precision() == Precision::Float32 ? "float32" : "bfloat16") +
+    std::string settings =
+        std::string("|precision=") +
+        (model->precision() == Precision::Float32 ? "float32" : "bfloat16") +
         "|positions=" + (model->positions() == PositionMode::Sequential ? "sequential" : "mrope");
     // Quantized vectors never meet unquantized ones; unquantized libraries keep their key.
     if (model->weights() != WeightQuantization::None) {
-        fingerprint += "|weights=" + weightQuantizationName(model->weights());
+        settings += "|weights=" + weightQuantizationName(model->weights());
     }
-    std::string instructFingerprint = instruct ? modelIdentity(*instruct) : std::string();
+    const std::vector<std::string> baseNames = namesOf(base);
+    const std::vector<std::string> pretrainNames = namesOf(pretrain);
+    const auto fingerprintOf = [&](const std::string& baseName, const std::string& pretrainName) {
+        return "abc-qwen2vl|base=" + baseName + "|pretrain=" + pretrainName + settings;
+    };
+    std::vector<std::string> formers;
+    for (const auto& baseName : baseNames) {
+        for (const auto& pretrainName : pretrainNames) {
+            formers.push_back(fingerprintOf(baseName, pretrainName));
+        }
+    }
+    std::string fingerprint = formers.front();
+    formers.erase(formers.begin());
+    std::vector<std::string> instructNames =
+        instruct ? namesOf(*instruct) : std::vector<std::string>{""};
+    std::string instructFingerprint = instructNames.front();
+    instructNames.erase(instructNames.begin());
     auto impl = std::make_unique<Impl>(std::move(model), std::move(tokenizer),
                                        std::move(fingerprint), std::move(instructFingerprint));
+    impl->formerFingerprints = std::move(formers);
+    impl->formerInstructFingerprints = std::move(instructNames);
     return std::unique_ptr<Embedder>(new Embedder(std::move(impl)));
 }
 
@@ -176,6 +199,12 @@ const std::string& Embedder::fingerprint() const {
 }
 const std::string& Embedder::instructFingerprint() const {
     return impl_->instructFingerprint;
+}
+const std::vector<std::string>& Embedder::formerFingerprints() const {
+    return impl_->formerFingerprints;
+}
+const std::vector<std::string>& Embedder::formerInstructFingerprints() const {
+    return impl_->formerInstructFingerprints;
 }
 std::string Embedder::deviceName() const {
     return impl_->model->deviceName();

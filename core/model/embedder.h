@@ -89,6 +89,12 @@ class Embedder {
     // The instruct adapter's identity (a hub commit or "content-xxh3:..."), empty without one.
     // Image+instruction vectors depend on fingerprint() and on this.
     const std::string& instructFingerprint() const;
+    // What earlier versions called the same vectors (a hub snapshot was named by its commit,
+    // formerModelIdentities): fingerprint() with each checkpoint's current or former name, the
+    // all-current one left out; few (one per equivalent snapshot in the cache).
+    const std::vector<std::string>& formerFingerprints() const;
+    // The instruct adapter's former names (its commit), without instructFingerprint().
+    const std::vector<std::string>& formerInstructFingerprints() const;
     std::string deviceName() const;
 
     struct Impl;
