@@ -18,7 +18,12 @@ std::filesystem::path torchCpuFolder() {
     if (dladdr(symbol, &where) == 0 || where.dli_fname == nullptr) {
         return {};
     }
-    return std::filesystem::path(where.dli_fname).parent_path();
+    // As loaded it may read /usr/bin/../lib/abc-photos (the RUNPATH's $ORIGIN/..): messages
+    // name the real folder.
+    const std::filesystem::path folder = std::filesystem::path(where.dli_fname).parent_path();
+    std::error_code error;
+    const std::filesystem::path real = std::filesystem::canonical(folder, error);
+    return error ? folder.lexically_normal() : real;
 }
 
 CudaRuntime load() {
