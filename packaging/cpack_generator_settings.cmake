@@ -1,0 +1,5 @@
+# Read by cpack once per generator (CPACK_PROJECT_CONFIG_FILE). DEB and RPM make one package
+# per component (abc-photos, abc-photos-cuda); an archive holds them all in one tree.
+if(CPACK_GENERATOR MATCHES "^(TGZ|TXZ|ZIP)$")
+    set(CPACK_COMPONENTS_GROUPING ALL_COMPONENTS_IN_ONE)
+endif()
