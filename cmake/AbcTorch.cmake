@@ -144,8 +144,16 @@ list(LENGTH ABC_TORCH_LIBRARY_FILES _abc_torch_file_count)
 message(STATUS "libtorch: ${_abc_torch_file_count} torch/c10 libraries, all from ${ABC_TORCH_PREFIX}")
 
 # One imported target that carries libtorch without its global CXX flags leaking elsewhere.
+# Only libtorch's CPU part is linked (libtorch_cpu + libc10): the CUDA part (libtorch_cuda,
+# libc10_cuda and ~3 GB of NVIDIA libraries) ships as a separate, optional package and is
+# loaded at run time when a CUDA device is asked for (core/model/cuda_runtime_loader.cpp).
+# Linking TORCH_LIBRARIES would make every install carry CUDA, and every start load it.
+if(NOT TARGET torch_cpu_library)
+    message(FATAL_ERROR "libtorch at ${ABC_TORCH_PREFIX} defines no torch_cpu_library target")
+endif()
 add_library(abc_torch INTERFACE)
-target_link_libraries(abc_torch INTERFACE ${TORCH_LIBRARIES})
+target_link_libraries(abc_torch INTERFACE torch_cpu_library ${CMAKE_DL_LIBS})
+target_compile_options(abc_torch INTERFACE ${TORCH_CXX_FLAGS})
 target_include_directories(abc_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
 get_filename_component(ABC_TORCH_LIB_DIR "${TORCH_LIBRARY}" DIRECTORY)
 set(CMAKE_BUILD_RPATH "${ABC_TORCH_LIB_DIR}")

@@ -32,6 +32,9 @@ apt_packages=(
   groff-base zsh
   # the fuzz smoke runs: clang's libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
+  # the packages (tools/package_test.sh): bundled libraries' RPATH, the RPM, and the checks of
+  # the .deb, the .desktop file and the AppStream metainfo
+  patchelf rpm lintian desktop-file-utils appstream
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -79,6 +82,8 @@ case "$mode" in
   test)
     say "Running the test suite"
     ctest --preset "$preset" -j "$(nproc)"
+    say "Packaging: build the .deb, .rpm and .tar.gz, install the .deb, run it, remove it"
+    bash tools/package_test.sh "build/$preset"
     say "Fuzzing each parser briefly (clang libFuzzer, ASan + UBSan; tests/fuzz)"
     cmake --preset fuzz >/dev/null
     cmake --build --preset fuzz -j "$(nproc)"

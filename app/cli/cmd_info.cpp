@@ -17,6 +17,9 @@ void registerInfo(CLI::App& app, int& exitCode) {
                   << "libtorch " << info.torchVersion
                   << (info.cudaAvailable ? " (CUDA available)" : " (no usable CUDA device)") << "\n"
                   << "cpu threads " << info.cpuThreads << "\n";
+        if (!info.cudaProblem.empty()) {
+            std::cout << "cuda: " << info.cudaProblem << "\n";
+        }
         for (const auto& device : info.devices) {
             std::cout << "device " << device.id << ": " << device.name;
             if (device.memoryBytes > 0) {

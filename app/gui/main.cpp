@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     nameApplication();
     QApplication::setApplicationDisplayName(QStringLiteral("ABC Photos"));
+    // Ties the windows to the installed .desktop file (icon and name on Wayland).
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.abcphotos.AbcPhotos"));
     QCommandLineParser parser;
     describeCommandLine(parser);
     if (!parser.parse(QCoreApplication::arguments())) {

@@ -2,6 +2,7 @@
 
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/core/InferenceMode.h>
 
 #include <chrono>
@@ -9,14 +10,10 @@
 
 #include "core/io/error.h"
 #include "core/model/checkpoint_reader.h"
+#include "core/model/cuda_runtime_loader.h"
 #include "core/model/lora_adapter.h"
 #include "core/model/model_weights.h"
 #include "core/text/positions.h"
-
-#if __has_include(<c10/cuda/CUDAFunctions.h>)
-#include <c10/cuda/CUDAFunctions.h>
-#define ABC_HAVE_C10_CUDA 1
-#endif
 
 namespace abc {
 namespace fs = std::filesystem;
@@ -33,11 +30,10 @@ struct AbcModel::Impl {
     PositionMode positions = PositionMode::Sequential;
 
     void synchronize() const {
-#ifdef ABC_HAVE_C10_CUDA
         if (device.is_cuda()) {
-            c10::cuda::device_synchronize();
+            // Through ATen's hooks: libc10_cuda is loaded at run time, not linked.
+            at::detail::getCUDAHooks().deviceSynchronize(device.index());
         }
-#endif
     }
 };
 
@@ -48,6 +44,10 @@ at::Device parseDevice(const std::string& text) {
         return at::Device(at::kCPU);
     }
     if (text == "cuda" || text.rfind("cuda:", 0) == 0) {
+        const CudaRuntime& cuda = loadCudaRuntime();
+        if (!cuda.loaded) {
+            throw Error("device", "\"" + text + "\" requested but " + cuda.problem);
+        }
         if (!at::hasCUDA()) {
             throw Error("device", "\"" + text + "\" requested but no usable CUDA device");
         }

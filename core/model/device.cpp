@@ -4,19 +4,21 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
-// The CUDA headers come with the CUDA-enabled libtorch and the toolkit; a CPU-only libtorch
-// build still compiles, and then reports devices without their names.
-#if __has_include(<ATen/cuda/CUDAContext.h>) && __has_include(<cuda_runtime_api.h>)
-#include <ATen/cuda/CUDAContext.h>
-#define ABC_HAVE_CUDA_PROPERTIES 1
-#endif
+#include "core/model/cuda_runtime_loader.h"
 
 namespace abc {
 
 RuntimeInfo runtimeInfo() {
     RuntimeInfo info;
     info.torchVersion = TORCH_VERSION;
-    info.cudaAvailable = at::hasCUDA();
+    // Listing devices is one of the moments CUDA support is loaded (if installed).
+    const CudaRuntime& cuda = loadCudaRuntime();
+    info.cudaAvailable = cuda.loaded && at::hasCUDA();
+    if (!cuda.loaded) {
+        info.cudaProblem = cuda.problem;
+    } else if (!info.cudaAvailable) {
+        info.cudaProblem = "CUDA support is installed, but no NVIDIA driver or GPU is usable";
+    }
     info.cpuThreads = at::get_num_threads();
     info.devices.push_back({"cpu", "CPU", 0});
     if (info.cudaAvailable) {
@@ -24,14 +26,12 @@ RuntimeInfo runtimeInfo() {
         for (std::size_t i = 0; i < count; ++i) {
             ComputeDevice device;
             device.id = "cuda:" + std::to_string(i);
-#ifdef ABC_HAVE_CUDA_PROPERTIES
-            const auto* properties =
-                at::cuda::getDeviceProperties(static_cast<c10::DeviceIndex>(i));
-            device.name = properties->name;
-            device.memoryBytes = static_cast<std::int64_t>(properties->totalGlobalMem);
-#else
-            device.name = "CUDA device " + std::to_string(i);
-#endif
+            if (const auto facts = cudaDeviceFacts(static_cast<int>(i))) {
+                device.name = facts->name;
+                device.memoryBytes = facts->memoryBytes;
+            } else {
+                device.name = "CUDA device " + std::to_string(i);
+            }
             info.devices.push_back(device);
         }
     }

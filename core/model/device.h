@@ -17,6 +17,7 @@ struct ComputeDevice {
 struct RuntimeInfo {
     std::string torchVersion;            // libtorch the engine was built against
     bool cudaAvailable = false;          // a CUDA driver and at least one GPU are usable
+    std::string cudaProblem;             // why not (CUDA support not installed, no driver)
     int cpuThreads = 0;                  // intra-op threads libtorch will use
     std::vector<ComputeDevice> devices;  // "cpu" first, then every visible CUDA device
 };
