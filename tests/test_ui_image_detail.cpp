@@ -79,6 +79,7 @@ class TestUiImageDetail : public QObject {
         QVERIFY2(text.contains(QStringLiteral("about ")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("href=\"reindex\"")), qPrintable(text));
         QCOMPARE(abc::test::searchFromBar(window, QStringLiteral("a photo")), kPhotos);
+        QVERIFY(abc::test::saveScreenshots(window, QStringLiteral("image_detail_changed")));
 
         // A restart with the new detail keeps searching the earlier vectors, and says so.
         {

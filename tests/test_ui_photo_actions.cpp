@@ -64,6 +64,7 @@ class TestUiPhotoActions : public QObject {
         QVERIFY(feedback->isVisible());
         QCOMPARE(feedback->text(), QStringLiteral("Copied the path: %1").arg(path));
         QVERIFY(!feedback->property("failed").toBool());
+        QVERIFY(abc::test::saveScreenshots(window, QStringLiteral("copy_path_feedback")));
 
         OpenedUrls desktop;
         QDesktopServices::setUrlHandler(QStringLiteral("file"), &desktop, "open");

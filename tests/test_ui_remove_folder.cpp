@@ -63,6 +63,8 @@ class TestUiRemoveFolder : public QObject {
                  qPrintable(said));
         QVERIFY2(said.contains(QStringLiteral("about ")), qPrintable(said));
         QVERIFY2(said.contains(QStringLiteral("not touched")), qPrintable(said));
+        QDir().mkpath(QStringLiteral(ABC_BUILD_DIR "/screenshots"));
+        QVERIFY(box->grab().save(QStringLiteral(ABC_BUILD_DIR "/screenshots/remove_folder.png")));
         // Keeping is the default: Enter keeps the folder.
         QCOMPARE(box->defaultButton(), findNamed<QPushButton>(*box, "keepFolder"));
         QTest::keyClick(box, Qt::Key_Return);

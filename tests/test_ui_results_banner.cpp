@@ -55,6 +55,7 @@ class TestUiResultsBanner : public QObject {
         QCOMPARE(window.resultsModel()->hit(0).path, photo);
         QCOMPARE(banner->text(), QStringLiteral("Similar to photo_002.png"));
         QCOMPARE(bar->text(), QStringLiteral("image:\"%1\"").arg(photo));
+        QVERIFY(abc::test::saveScreenshots(window, QStringLiteral("similar_banner")));
 
         // Enter on the bar as it is runs that search again.
         shown.clear();
@@ -81,6 +82,7 @@ class TestUiResultsBanner : public QObject {
         QVERIFY2(banner->text().contains(QStringLiteral("gone.jpg")), qPrintable(banner->text()));
         QVERIFY(banner->property("failed").toBool());
         QCOMPARE(window.resultsModel()->rowCount(), 0);
+        QVERIFY(abc::test::saveScreenshots(window, QStringLiteral("search_failed")));
         // The query stays where the person typed it, to correct it.
         QCOMPARE(findNamed<QLineEdit>(window, QStringLiteral("searchBar"))->text(),
                  QStringLiteral("image:\"%1\"").arg(missing));

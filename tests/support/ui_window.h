@@ -2,12 +2,15 @@
 // a folder through it, search through the search bar and wait for the painted grid.
 #pragma once
 
+#include <QDir>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTest>
 
 #include "tests/support/ui_test_setup.h"
 #include "ui/main_window.h"
+#include "ui/results_model.h"
+#include "ui/thumbnail_provider.h"
 
 namespace abc::test {
 
@@ -48,6 +51,30 @@ inline int searchFromBar(ui::MainWindow& window, const QString& text) {
         QTest::qWait(50);
     }
     return shown.isEmpty() ? -1 : shown.first().at(1).toInt();
+}
+
+// Saves `window` as it looks at 1280x800 and at 1920x1080, once the grid's thumbnails are in,
+// to ${ABC_BUILD_DIR}/screenshots/<name>_<size>.png (docs/screenshots picks from there).
+inline bool saveScreenshots(ui::MainWindow& window, const QString& name) {
+    const QString dir = QStringLiteral(ABC_BUILD_DIR "/screenshots");
+    QDir().mkpath(dir);
+    auto& thumbnails =
+        *findNamed<ui::ThumbnailProvider>(window, QStringLiteral("resultThumbnails"));
+    for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+        window.resize(size);
+        QTest::qWait(50);
+        for (int waited = 0;
+             waited < 10000 && !thumbnailsLoaded(thumbnails, window.resultsModel()->hits());
+             waited += 50) {
+            QTest::qWait(50);
+        }
+        QTest::qWait(50);
+        const QString file =
+            QStringLiteral("%1/%2_%3x%4.png").arg(dir, name).arg(size.width()).arg(size.height());
+        if (!window.grab().save(file))
+            return false;
+    }
+    return true;
 }
 
 }  // namespace abc::test
