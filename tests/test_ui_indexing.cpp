@@ -20,6 +20,7 @@
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
 #include "core/library/photo_indexer.h"
+#include "support/gated_embedder.h"
 #include "support/ui_test_setup.h"
 #include "ui/engine_session.h"
 #include "ui/index_worker.h"
@@ -45,11 +46,13 @@ struct Observed {
     QList<int> bars;  // the progress bar's value
 };
 
-// Records every report and presses Pause once the photos start to be embedded.
-void watchAndPauseAtEmbedding(MainWindow& window, Observed& observed) {
+// Records every report and presses Pause once the photos start to be embedded. The model holds
+// its first batch at `gate` until then, so the pause always lands before the run could end.
+void watchAndPauseAtEmbedding(MainWindow& window, Observed& observed,
+                              abc::test::GatedEmbedder& gate) {
     QObject::connect(
         &window, &MainWindow::indexProgressShown, &window,
-        [&window, &observed](const IndexProgress& step) {
+        [&window, &observed, &gate](const IndexProgress& step) {
             observed.reports << step;
             observed.statuses << window.statusText();
             observed.bars << window.findChild<QProgressBar*>("indexProgress")->value();
@@ -59,6 +62,7 @@ void watchAndPauseAtEmbedding(MainWindow& window, Observed& observed) {
                                  return earlier.phase == IndexProgress::Phase::Embedding;
                              })) {
                 QTest::mouseClick(window.findChild<QPushButton*>("pauseIndexing"), Qt::LeftButton);
+                gate.open();
             }
         });
 }
@@ -84,9 +88,13 @@ class TestUiIndexing : public QObject {
     QTemporaryDir work_;
     QString photos_;
 
-    std::shared_ptr<EngineSession> load(const AppSettings& settings) {
+    // The tiny model behind a gate that holds its first batch until the test paused the run.
+    std::pair<std::shared_ptr<EngineSession>, std::shared_ptr<abc::test::GatedEmbedder>> load(
+        const AppSettings& settings) {
         const auto library = EngineSession::openLibrary(settings);
-        return EngineSession::loadModel(*library, settings);
+        auto gate = std::make_shared<abc::test::GatedEmbedder>(
+            EngineSession::loadModel(*library, settings)->embedder);
+        return {EngineSession::withModel(*library, gate), gate};
     }
 
   private slots:
@@ -110,13 +118,14 @@ class TestUiIndexing : public QObject {
     }
 
     void pauseStopsTheRunAndResumeFinishesIt() {
-        const auto session = load(tinySettings(work_.filePath(QStringLiteral("pause.sqlite3"))));
+        const auto [session, gate] =
+            load(tinySettings(work_.filePath(QStringLiteral("pause.sqlite3"))));
         MainWindow window;
         window.setSession(session);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         Observed observed;
-        watchAndPauseAtEmbedding(window, observed);
+        watchAndPauseAtEmbedding(window, observed, *gate);
         QSignalSpy finished(&window, &MainWindow::indexingFinished);
         session->store->addFolder(photos_.toStdString());
         window.startIndexing();
@@ -182,14 +191,14 @@ class TestUiIndexing : public QObject {
     void modelSettingsChangedWhileIndexingApplyWhenItEnds() {
         const AppSettings before = tinySettings(work_.filePath(QStringLiteral("settings.sqlite3")));
         before.save();
-        const auto session = load(before);
+        const auto [session, gate] = load(before);
         const std::string fingerprint = session->embedder->fingerprint();
         MainWindow window;
         window.setSession(session);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         Observed observed;
-        watchAndPauseAtEmbedding(window, observed);
+        watchAndPauseAtEmbedding(window, observed, *gate);
         QSignalSpy finished(&window, &MainWindow::indexingFinished);
         session->store->addFolder(photos_.toStdString());
         window.startIndexing();

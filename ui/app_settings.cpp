@@ -77,6 +77,8 @@ AppSettings AppSettings::load() {
     out.libraryFile = QString::fromStdString(shared.libraryFile);
     out.measuredSecondsPerToken =
         settings.value(QStringLiteral("model/measuredSecondsPerToken"), 0.0).toDouble();
+    out.searchedImageTokens =
+        settings.value(QStringLiteral("model/searchedImageTokens"), 0).toInt();
     out.instructionHistory = settings.value(QStringLiteral("search/instructions")).toStringList();
     settings.beginGroup(QStringLiteral("filter"));
     out.filter.folder = settings.value(QStringLiteral("folder")).toString();
@@ -115,9 +117,14 @@ QString AppSettings::save() const {
         }
     }
     settings.setValue(QStringLiteral("model/measuredSecondsPerToken"), measuredSecondsPerToken);
+    settings.setValue(QStringLiteral("model/searchedImageTokens"), searchedImageTokens);
     saveInstructionHistory();
     saveFilter();
     return problem;
+}
+
+void AppSettings::saveSearchedImageTokens() const {
+    QSettings().setValue(QStringLiteral("model/searchedImageTokens"), searchedImageTokens);
 }
 
 void AppSettings::saveInstructionHistory() const {

@@ -33,7 +33,10 @@ struct AppSettings {
     QString libraryFile;  // "" = the library's default location
     QStringList instructionHistory;
     double measuredSecondsPerToken = 0.0;  // from the last indexing run, 0 = none yet
-    PhotoFilter filter;                    // the filter bar's last choice
+    // The image detail of the vectors searches keep using after imageTokens changed, until the
+    // library is indexed again at imageTokens; 0 = none (searches use imageTokens' vectors).
+    int searchedImageTokens = 0;
+    PhotoFilter filter;  // the filter bar's last choice
 
     // Why the shared settings file could not be read ("" when it could): the defaults stand
     // in, and the window says so.
@@ -45,6 +48,8 @@ struct AppSettings {
     SharedSettings shared() const;
     // Writes only the filter, which changes often and on its own.
     void saveFilter() const;
+    // Writes only searchedImageTokens, as soon as the new vectors caught up.
+    void saveSearchedImageTokens() const;
     // Writes only the instruction history, as soon as it changes, so a crash keeps it.
     void saveInstructionHistory() const;
     void rememberInstruction(const QString& instruction);

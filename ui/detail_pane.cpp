@@ -17,6 +17,7 @@
 #include <exception>
 
 #include "ui/photo_preview.h"
+#include "ui/readable_colour.h"
 
 namespace abc::ui {
 
@@ -66,6 +67,13 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
               &DetailPane::showInFolder);
     addAction(tr("Copy &path"), QStringLiteral("copyPath"), 1, 1, &DetailPane::copyPath);
     layout->addLayout(buttons);
+    feedback_ = new QLabel(this);
+    feedback_->setObjectName(QStringLiteral("photoActionFeedback"));
+    feedback_->setAccessibleName(tr("What the last action did"));
+    feedback_->setTextFormat(Qt::PlainText);
+    feedback_->setWordWrap(true);
+    feedback_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(feedback_);
 
     connect(&watcher_, &QFutureWatcher<QImage>::finished, this, [this] {
         previewImage_ = watcher_.result();
@@ -120,11 +128,14 @@ void DetailPane::clear() {
     info_->setToolTip({});
     sizeText_.clear();
     dateText_.clear();
+    tell({}, false);
     for (auto* button : actions_)
         button->setEnabled(false);
 }
 
 void DetailPane::showHit(const PhotoHit& hit) {
+    if (hit.path != path_)
+        tell({}, false);
     path_ = hit.path;
     score_ = hit.score;
     const QFileInfo file(hit.path);
@@ -185,19 +196,60 @@ QString DetailPane::infoText() const {
     return info_->text();
 }
 
+void DetailPane::tell(const QString& text, bool failed) {
+    QPalette colours = palette();
+    if (failed) {
+        colours.setColor(QPalette::WindowText,
+                         readableOn(QColor(0xc0, 0x1c, 0x28), colours.color(QPalette::Window)));
+    }
+    feedback_->setPalette(colours);
+    feedback_->setProperty("failed", failed);
+    feedback_->setText(text);
+    feedback_->setVisible(!text.isEmpty());
+}
+
+bool DetailPane::stillThere() {
+    if (QFileInfo::exists(path_))
+        return true;
+    tell(tr("%1 is no longer there: it was moved or deleted since it was indexed").arg(path_),
+         true);
+    return false;
+}
+
 void DetailPane::openWithDefaultApplication() {
-    if (!path_.isEmpty())
-        QDesktopServices::openUrl(QUrl::fromLocalFile(path_));
+    if (path_.isEmpty() || !stillThere())
+        return;
+    if (QDesktopServices::openUrl(QUrl::fromLocalFile(path_))) {
+        tell(tr("Opened %1 in the default application").arg(QFileInfo(path_).fileName()), false);
+    } else {
+        tell(tr("No application is set up to open %1 files here; the file is %2")
+                 .arg(QFileInfo(path_).suffix().toUpper(), path_),
+             true);
+    }
 }
 
 void DetailPane::showInFolder() {
-    if (!path_.isEmpty())
-        revealInFileManager(QUrl::fromLocalFile(QFileInfo(path_).absoluteFilePath()), fileManager_);
+    if (path_.isEmpty() || !stillThere())
+        return;
+    const QFileInfo file(path_);
+    if (revealInFileManager(QUrl::fromLocalFile(file.absoluteFilePath()), fileManager_)) {
+        tell(tr("Shown in %1").arg(file.absolutePath()), false);
+    } else {
+        tell(tr("No file manager could be opened; the folder is %1").arg(file.absolutePath()),
+             true);
+    }
 }
 
 void DetailPane::copyPath() {
-    if (!path_.isEmpty())
-        QGuiApplication::clipboard()->setText(path_);
+    if (path_.isEmpty())
+        return;
+    QClipboard* clipboard = QGuiApplication::clipboard();
+    clipboard->setText(path_);
+    if (clipboard->text() == path_) {
+        tell(tr("Copied the path: %1").arg(path_), false);
+    } else {
+        tell(tr("The clipboard did not take the path; it is %1").arg(path_), true);
+    }
 }
 
 }  // namespace abc::ui

@@ -34,6 +34,8 @@ class DetailPane : public QWidget {
     void clear();
     const QString& path() const { return path_; }
     QString infoText() const;
+    // What the last action (open, show in folder, copy path) did, or why it could not.
+    QLabel* actionFeedback() const { return feedback_; }
     // The date line alone: "taken ..." (EXIF) or "file modified ..." when the photo has none.
     QString dateText() const { return dateText_; }
     // Without a lookup the pane shows the file's modification time.
@@ -56,6 +58,9 @@ class DetailPane : public QWidget {
     void openWithDefaultApplication();
     void showInFolder();
     void copyPath();
+    void tell(const QString& text, bool failed);
+    // The file shown is still there; otherwise says so and returns false.
+    bool stillThere();
 
     QString path_;
     QString sizeText_;
@@ -66,6 +71,7 @@ class DetailPane : public QWidget {
     QLabel* preview_ = nullptr;
     QLabel* name_ = nullptr;
     QLabel* info_ = nullptr;
+    QLabel* feedback_ = nullptr;
     QList<QPushButton*> actions_;
     QImage previewImage_;  // as decoded; shown scaled to the space the pane has
     QFutureWatcher<QImage> watcher_;

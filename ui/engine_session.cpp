@@ -38,4 +38,18 @@ std::shared_ptr<EngineSession> EngineSession::loadModel(const EngineSession& lib
     return withModel(library, std::move(photoEmbedder));
 }
 
+std::shared_ptr<EngineSession> EngineSession::withImageTokens(const EngineSession& current,
+                                                              int imageTokens) {
+    auto* model = dynamic_cast<ModelPhotoEmbedder*>(current.embedder.get());
+    if (model == nullptr)
+        return nullptr;
+    EngineSession library;
+    library.store = current.store;
+    library.decoder = makePhotoDecoder(decoderOptionsForImageTokens(imageTokens));
+    // Shares ownership of the weights with `current`'s embedder.
+    std::shared_ptr<Embedder> weights(current.embedder, &model->embedder());
+    return withModel(library, std::make_shared<ModelPhotoEmbedder>(std::move(weights),
+                                                                   library.decoder->fingerprint()));
+}
+
 }  // namespace abc::ui

@@ -32,6 +32,11 @@ struct EngineSession {
     // Throws abc::Error naming the file or setting at fault.
     static std::shared_ptr<EngineSession> loadModel(const EngineSession& library,
                                                     const AppSettings& settings);
+    // The same loaded model with another image detail: only the decoder (and so the vectors'
+    // fingerprint) differs, the weights are shared, nothing is loaded. Null when `current`'s
+    // model is not ABC's (a stand-in has no image detail to change).
+    static std::shared_ptr<EngineSession> withImageTokens(const EngineSession& current,
+                                                          int imageTokens);
 };
 
 }  // namespace abc::ui

@@ -22,10 +22,11 @@ bool showItemsOverDBus(const QUrl& file) {
     return bus.call(call, QDBus::Block, 1500).type() == QDBusMessage::ReplyMessage;
 }
 
-void revealInFileManager(const QUrl& file, const FileManager& fileManager) {
+bool revealInFileManager(const QUrl& file, const FileManager& fileManager) {
     if (fileManager && fileManager(file))
-        return;
-    QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(file.toLocalFile()).absolutePath()));
+        return true;
+    return QDesktopServices::openUrl(
+        QUrl::fromLocalFile(QFileInfo(file.toLocalFile()).absolutePath()));
 }
 
 }  // namespace abc::ui

@@ -15,6 +15,7 @@ bool showItemsOverDBus(const QUrl& file);
 
 // "Show in folder": the file manager selects the file; when none answers (no session bus, no
 // FileManager1, or it refuses), the file's folder is opened with QDesktopServices instead.
-void revealInFileManager(const QUrl& file, const FileManager& fileManager = showItemsOverDBus);
+// False when neither could show it.
+bool revealInFileManager(const QUrl& file, const FileManager& fileManager = showItemsOverDBus);
 
 }  // namespace abc::ui

@@ -126,6 +126,16 @@ QString FoldersPanel::currentFolder() const {
     return list_->currentItem() ? list_->currentItem()->data(Qt::UserRole).toString() : QString();
 }
 
+FolderState FoldersPanel::stateOf(const QString& folder) const {
+    for (const FolderState& state : states_) {
+        if (state.folder == folder)
+            return state;
+    }
+    FolderState none;
+    none.folder = folder;
+    return none;
+}
+
 FileFailures FoldersPanel::failuresOf(const QString& folder) const {
     for (const FolderState& state : states_) {
         if (state.folder == folder)

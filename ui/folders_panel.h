@@ -23,6 +23,9 @@ class FoldersPanel : public QWidget {
     QStringList folders() const;
     QListWidget* list() const { return list_; }
     void setIndexingEnabled(bool enabled);
+    // What was last reported of `folder` (its files, indexed and failed counts); an empty
+    // state when the folder is not listed.
+    FolderState stateOf(const QString& folder) const;
     // The files of `folder` that could not be read, as last reported.
     FileFailures failuresOf(const QString& folder) const;
     // Lists them with their reasons (non-modal, deleted on close); null when there are none.

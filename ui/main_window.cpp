@@ -45,9 +45,11 @@
 #include "ui/first_run_page.h"
 #include "ui/folders_panel.h"
 #include "ui/index_worker.h"
+#include "ui/indexing_estimate.h"
 #include "ui/library_load_indicator.h"
 #include "ui/model_location_row.h"
 #include "ui/photo_preview.h"
+#include "ui/readable_colour.h"
 #include "ui/result_tile_delegate.h"
 #include "ui/results_model.h"
 #include "ui/results_view.h"
@@ -90,6 +92,15 @@ QString firstDroppedImage(const QMimeData* mime) {
             return path;  // the library's decoder says whether it is an image
     }
     return {};
+}
+
+// A standard key's bindings on this platform, and `fallback` too: some platforms (a plain X11
+// session without a desktop's theme) bind nothing to Preferences, or not what people expect.
+QList<QKeySequence> withFallback(QKeySequence::StandardKey key, QKeyCombination fallback) {
+    QList<QKeySequence> keys = QKeySequence::keyBindings(key);
+    if (!keys.contains(QKeySequence(fallback)))
+        keys.append(QKeySequence(fallback));
+    return keys;
 }
 
 SimilarityMatrix toUiMatrix(const abc::SimilarityMatrix& matrix) {
@@ -196,6 +207,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     noMatches_->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     noMatches_->hide();
     layout->insertWidget(layout->indexOf(resultsView_), noMatches_);
+    // After the image detail changed: why searches still answer from the earlier vectors, and
+    // the way to the new ones.
+    imageDetailNotice_ = new QLabel(searchPage);
+    imageDetailNotice_->setObjectName(QStringLiteral("imageDetailNotice"));
+    imageDetailNotice_->setAccessibleName(tr("Image detail changed"));
+    imageDetailNotice_->setWordWrap(true);
+    imageDetailNotice_->setFrameShape(QFrame::StyledPanel);
+    imageDetailNotice_->setMargin(6);
+    imageDetailNotice_->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
+                                                Qt::LinksAccessibleByKeyboard);
+    imageDetailNotice_->hide();
+    layout->insertWidget(layout->indexOf(resultsView_), imageDetailNotice_);
+    resultsBanner_ = new QLabel(searchPage);
+    resultsBanner_->setObjectName(QStringLiteral("resultsBanner"));
+    resultsBanner_->setAccessibleName(tr("What the results show"));
+    resultsBanner_->setTextFormat(Qt::PlainText);  // file names and queries, never markup
+    resultsBanner_->setWordWrap(true);
+    resultsBanner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    resultsBanner_->hide();
+    layout->insertWidget(layout->indexOf(resultsView_), resultsBanner_);
 
     experiment_ = new ExperimentPanel(this);
     tabs_ = new QTabWidget(this);
@@ -226,15 +257,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     searchWorker_->moveToThread(&searchThread_);
     connect(&searchThread_, &QThread::finished, searchWorker_, &QObject::deleteLater);
     connect(searchWorker_, &SearchWorker::finished, this, &MainWindow::onSearchFinished);
-    const auto onSearchFailed = [this](quint64 id, const QString& message) {
-        if (id != searchId_)
-            return;
-        revealAfterSearch_.clear();
-        setSearchingUi(false);
-        showStatus(tr("Search failed: %1").arg(message));
-        emit searchFailed(message);
-    };
-    connect(searchWorker_, &SearchWorker::failed, this, onSearchFailed);
+    connect(searchWorker_, &SearchWorker::failed, this, &MainWindow::onSearchFailed);
     connect(searchWorker_, &SearchWorker::progress, this, &MainWindow::onSearchProgress);
     connect(searchWorker_, &SearchWorker::cancelled, this, &MainWindow::onSearchCancelled);
     connect(searchWorker_, &SearchWorker::libraryLoading, libraryLoad_,
@@ -286,10 +309,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     });
     connect(detail_, &DetailPane::findSimilarRequested, this, &MainWindow::findSimilar);
     connect(folders_, &FoldersPanel::addRequested, this, &MainWindow::addFolder);
-    connect(folders_, &FoldersPanel::removeRequested, this, &MainWindow::removeFolder);
+    connect(folders_, &FoldersPanel::removeRequested, this, &MainWindow::confirmRemoveFolder);
     connect(folders_, &FoldersPanel::indexRequested, this, &MainWindow::startIndexing);
     connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
     connect(noMatches_, &QLabel::linkActivated, filterBar_, &FilterBar::reset);
+    connect(imageDetailNotice_, &QLabel::linkActivated, this, &MainWindow::startIndexing);
     connect(&modelLoader_, &QFutureWatcher<LoadOutcome>::finished, this, [this] {
         const LoadOutcome outcome = modelLoader_.result();
         if (!outcome.error.isEmpty()) {
@@ -386,14 +410,25 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Index now"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
                     &MainWindow::startIndexing);
     file->addSeparator();
-    file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, &MainWindow::openSettings);
+    QAction* settings = file->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
+    settings->setObjectName(QStringLiteral("openSettings"));
+    settings->setShortcuts(withFallback(QKeySequence::Preferences, Qt::CTRL | Qt::Key_Comma));
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setObjectName(QStringLiteral("quit"));
+    quit->setShortcuts(withFallback(QKeySequence::Quit, Qt::CTRL | Qt::Key_Q));
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Search"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
                     [this] { tabs_->setCurrentIndex(0); });
     view->addAction(tr("&Experiment"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
                     [this] { tabs_->setCurrentIndex(1); });
+    view->addSeparator();
+    // The docks, once closed with their title bar's button, come back from here.
+    for (auto* dock : findChildren<QDockWidget*>(Qt::FindDirectChildrenOnly)) {
+        QAction* toggle = dock->toggleViewAction();
+        toggle->setObjectName(dock->objectName() + QStringLiteral("Toggle"));
+        view->addAction(toggle);
+    }
     view->addSeparator();
     view->addAction(tr("Near &duplicates…"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
                     &MainWindow::openDuplicates);
@@ -533,7 +568,7 @@ void MainWindow::loadModelAsync() {
 
 void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
     session_ = std::move(session);
-    searchWorker_->setSession(session_);
+    chooseSearchSession();
     if (session_) {
         detail_->setTakenDateLookup([store = session_->store](const QString& path) -> QString {
             const auto file = store->fileByPath(path.toStdString());
@@ -544,7 +579,7 @@ void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
         detail_->setTakenDateLookup({});
     }
     if (duplicates_)
-        duplicates_->setSession(session_);
+        duplicates_->setSession(searchSession_);
     const bool model = session_ && session_->hasModel();
     if (model) {
         experiment_->setRunner([session = session_](const QString& image,
@@ -571,6 +606,63 @@ void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
     emit sessionChanged();
 }
 
+void MainWindow::chooseSearchSession() {
+    const std::shared_ptr<EngineSession> before = searchSession_;
+    searchSession_ = session_;
+    const int earlier = settings_.searchedImageTokens;
+    if (session_ && session_->hasModel() && earlier > 0) {
+        const auto vectors = [](const EngineSession& session) -> std::int64_t {
+            const auto model = session.store->findModel(session.embedder->fingerprint());
+            return model ? session.store->vectorCount(*model, "") : 0;
+        };
+        try {
+            const auto previous = earlier != settings_.imageTokens
+                                      ? EngineSession::withImageTokens(*session_, earlier)
+                                      : nullptr;
+            if (previous && vectors(*previous) > vectors(*session_))
+                searchSession_ = previous;
+        } catch (const std::exception& error) {
+            showStatus(tr("The library could not be read: %1").arg(error.what()));
+        }
+        if (searchSession_ == session_) {
+            settings_.searchedImageTokens = 0;  // the new vectors caught up
+            settings_.saveSearchedImageTokens();
+        }
+    }
+    if (before == searchSession_ && before)
+        return;
+    searchWorker_->setSession(searchSession_);
+    if (duplicates_)
+        duplicates_->setSession(searchSession_);
+    updateImageDetailNotice();
+}
+
+void MainWindow::updateImageDetailNotice() {
+    if (!session_ || searchSession_ == session_) {
+        imageDetailNotice_->hide();
+        return;
+    }
+    std::int64_t missing = 0;
+    try {
+        const auto model = session_->store->findModel(session_->embedder->fingerprint());
+        missing =
+            session_->store->photoCount() - (model ? session_->store->vectorCount(*model, "") : 0);
+    } catch (const std::exception& error) {
+        showStatus(tr("The library could not be read: %1").arg(error.what()));
+    }
+    const int photos = static_cast<int>(std::max<std::int64_t>(0, missing));
+    const double seconds = estimatedSecondsToIndex(settings_, photos, runtimeInfo().cpuThreads);
+    imageDetailNotice_->setText(
+        tr("Image detail is now %1 tokens per photo, which needs new vectors: searches keep "
+           "using the vectors made at %2 tokens until %n photo(s) are indexed again (about "
+           "%3). <a href=\"reindex\">Index again now</a>",
+           nullptr, photos)
+            .arg(settings_.imageTokens)
+            .arg(settings_.searchedImageTokens)
+            .arg(formatDuration(seconds)));
+    imageDetailNotice_->show();
+}
+
 void MainWindow::refreshFolders() {
     QMetaObject::invokeMethod(searchWorker_, &SearchWorker::refreshFolderStates,
                               Qt::QueuedConnection);
@@ -595,6 +687,11 @@ void MainWindow::runSearch() {
     const QString text = searchBar_->text().trimmed();
     if (text.isEmpty())
         return;
+    if (lastQuery_ && lastQuery_->kind != SearchQuery::Kind::Text &&
+        searchBar_->text() == barTextOfLastQuery_) {
+        submit(*lastQuery_);  // the bar still says what the grid shows: the same search again
+        return;
+    }
     SearchQuery query;
     query.text = text;
     query.instruction = instructionBar_->text().trimmed();
@@ -658,6 +755,7 @@ void MainWindow::searchByExample(const QString& imagePath) {
     query.kind = SearchQuery::Kind::Example;
     query.path = imagePath;
     searchBar_->setText(QStringLiteral("image:\"%1\"").arg(imagePath));
+    barTextOfLastQuery_ = searchBar_->text();
     submit(query);
 }
 
@@ -667,6 +765,9 @@ void MainWindow::findSimilar(const QString& path) {
     SearchQuery query;
     query.kind = SearchQuery::Kind::Similar;
     query.path = path;
+    // The bar says what the grid shows; typed again as text it finds the same kind of photos.
+    searchBar_->setText(QStringLiteral("image:\"%1\"").arg(path));
+    barTextOfLastQuery_ = searchBar_->text();
     submit(query);
 }
 
@@ -686,6 +787,51 @@ void MainWindow::submit(SearchQuery query) {
     showStatus(instruction ? tr("Searching with the instruction…") : tr("Searching…"));
     QMetaObject::invokeMethod(searchWorker_, "run", Qt::QueuedConnection, Q_ARG(quint64, id),
                               Q_ARG(abc::ui::SearchQuery, query));
+}
+
+QString MainWindow::describe(const SearchQuery& query) const {
+    switch (query.kind) {
+        case SearchQuery::Kind::Similar:
+            return tr("Similar to %1").arg(QFileInfo(query.path).fileName());
+        case SearchQuery::Kind::Example:
+            return tr("Photos like %1").arg(QFileInfo(query.path).fileName());
+        case SearchQuery::Kind::Text:
+            break;
+    }
+    const QString instruction = query.instruction.trimmed();
+    return instruction.isEmpty() ? tr("Results for \u201c%1\u201d").arg(query.text)
+                                 : tr("Results for \u201c%1\u201d, instructed \u201c%2\u201d")
+                                       .arg(query.text, instruction);
+}
+
+void MainWindow::showResultsBanner(const QString& text, bool failed) {
+    resultsBanner_->setText(text);
+    resultsBanner_->setProperty("failed", failed);
+    // An error reads at a glance: red, made readable on the palette's background (light or
+    // dark), and bold.
+    QPalette colours = palette();
+    if (failed) {
+        colours.setColor(QPalette::WindowText,
+                         readableOn(QColor(0xc0, 0x1c, 0x28), colours.color(QPalette::Window)));
+    }
+    resultsBanner_->setPalette(colours);
+    QFont font = resultsBanner_->font();
+    font.setBold(failed);
+    resultsBanner_->setFont(font);
+    resultsBanner_->setVisible(!text.isEmpty());
+}
+
+void MainWindow::onSearchFailed(quint64 id, const QString& message) {
+    if (id != searchId_)
+        return;
+    revealAfterSearch_.clear();
+    setSearchingUi(false);
+    // The previous results would read as the answer to this search: they go.
+    resultsModel_->clear();
+    noMatches_->hide();
+    showResultsBanner(tr("Search failed: %1").arg(message), true);
+    showStatus(tr("Search failed: %1").arg(message));
+    emit searchFailed(message);
 }
 
 void MainWindow::stopSearch() {
@@ -748,6 +894,8 @@ void MainWindow::onSearchFinished(quint64 id, const PhotoHits& hits, const Searc
     pendingCount_ = static_cast<int>(hits.size());
     filledAtNs_ = searchClock_.nsecsElapsed();
     resultsModel_->setHits(hits);
+    if (lastQuery_)
+        showResultsBanner(describe(*lastQuery_), false);
     noMatches_->setVisible(hits.isEmpty() && settings_.filter.isActive());
     int current = hits.isEmpty() ? -1 : 0;
     revealHidden_ = false;
@@ -812,7 +960,48 @@ void MainWindow::removeFolder(const QString& folder) {
         Qt::QueuedConnection);
 }
 
+void MainWindow::confirmRemoveFolder(const QString& folder) {
+    if (!session_)
+        return;
+    if (indexing_) {
+        showStatus(tr("A folder can be removed once indexing ends"));
+        return;
+    }
+    const FolderState state = folders_->stateOf(folder);
+    QString cost;
+    if (state.indexed > 0) {
+        cost = tr(" Computing them again takes about %1.")
+                   .arg(formatDuration(estimatedSecondsToIndex(settings_, state.indexed,
+                                                               runtimeInfo().cpuThreads)));
+    }
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, tr("Remove folder"),
+                        tr("Remove %1 from the library?").arg(folder), QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("removeFolderConfirmation"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(
+        tr("The library forgets its %n photo(s)", nullptr, state.files) +
+        tr(" and the vectors computed for %n of them.", nullptr, state.indexed) + cost +
+        tr(" The files on disk are not touched."));
+    QPushButton* remove = box->addButton(tr("&Remove from library"), QMessageBox::DestructiveRole);
+    remove->setObjectName(QStringLiteral("confirmRemoveFolder"));
+    QPushButton* keep = box->addButton(QMessageBox::Cancel);
+    keep->setObjectName(QStringLiteral("keepFolder"));
+    box->setDefaultButton(keep);  // Enter does not throw hours of indexing away
+    connect(remove, &QPushButton::clicked, this, [this, folder] { removeFolder(folder); });
+    box->open();
+}
+
 void MainWindow::onFolderForgotten(const QString& folder, int removedFiles) {
+    // The grid shows no photo the library no longer has.
+    PhotoHits kept;
+    const Path root(folder.toStdString());
+    for (const PhotoHit& hit : resultsModel_->hits()) {
+        if (!root.contains(hit.path.toStdString()))
+            kept.append(hit);
+    }
+    if (kept.size() != resultsModel_->hits().size())
+        resultsModel_->setHits(kept);
     if (settings_.filter.folder == folder) {
         PhotoFilter filter = settings_.filter;
         filter.folder.clear();
@@ -933,7 +1122,17 @@ void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
                          .arg(formatDuration(summary.seconds)));
     refreshFolders();
     if (duplicates_)
-        duplicates_->setSession(session_);  // the library changed: its pairs may have too
+        duplicates_->setSession(searchSession_);  // the library changed: its pairs may have too
+    const std::shared_ptr<EngineSession> searchedBefore = searchSession_;
+    chooseSearchSession();
+    if (searchSession_ != searchedBefore) {
+        showStatus(tr("Indexed again: searches now use the vectors made at %1 tokens per photo")
+                       .arg(settings_.imageTokens));
+        if (lastQuery_)
+            submit(*lastQuery_);  // the grid shows what the new vectors find
+    } else {
+        updateImageDetailNotice();  // fewer photos left to index
+    }
     emit indexingFinished(summary.cancelled);
     applyPendingModelSettings();
 }
@@ -954,25 +1153,47 @@ void MainWindow::openSettings() {
 }
 
 void MainWindow::applySettings(const AppSettings& chosen) {
-    const bool reload =
-        chosen.baseModel != settings_.baseModel ||
-        chosen.pretrainAdapter != settings_.pretrainAdapter ||
-        chosen.instructAdapter != settings_.instructAdapter || chosen.device != settings_.device ||
-        chosen.precision != settings_.precision || chosen.imageTokens != settings_.imageTokens;
+    const bool weights = chosen.baseModel != settings_.baseModel ||
+                         chosen.pretrainAdapter != settings_.pretrainAdapter ||
+                         chosen.instructAdapter != settings_.instructAdapter ||
+                         chosen.device != settings_.device ||
+                         chosen.precision != settings_.precision;
+    const bool detail = chosen.imageTokens != settings_.imageTokens;
+    // The detail of the vectors searches use now: kept until the new ones exist.
+    const int searched =
+        settings_.searchedImageTokens > 0 ? settings_.searchedImageTokens : settings_.imageTokens;
     const PhotoFilter filter = settings_.filter;  // the filter bar owns these two
     const QStringList history = settings_.instructionHistory;
     settings_ = chosen;
     settings_.filter = filter;
     settings_.instructionHistory = history;
+    if (detail)
+        settings_.searchedImageTokens = searched == chosen.imageTokens ? 0 : searched;
     reportSettingsProblem(settings_.save(), tr("The settings could not be saved: %1"));
-    if (!reload)
+    if (!weights && !detail)
         return;
     if (indexing_) {
         // Swapping the model under a running indexer would mix two models' vectors in one
         // run; the run finishes (or is cancelled) with the model it started with.
         pendingModelReload_ = true;
+        pendingWeightsReload_ = pendingWeightsReload_ || weights;
         showStatus(tr("Settings saved: the new model settings apply when indexing finishes"));
         return;
+    }
+    applyModelSettings(weights);
+}
+
+void MainWindow::applyModelSettings(bool weightsChanged) {
+    if (!weightsChanged && session_ && session_->hasModel()) {
+        if (auto sameWeights = EngineSession::withImageTokens(*session_, settings_.imageTokens)) {
+            setSession(std::move(sameWeights));
+            if (searchSession_ != session_) {
+                showStatus(
+                    tr("Image detail changed: searches use the current vectors until the "
+                       "photos are indexed again"));
+            }
+            return;
+        }
     }
     start();
 }
@@ -981,13 +1202,15 @@ void MainWindow::applyPendingModelSettings() {
     if (!pendingModelReload_)
         return;
     pendingModelReload_ = false;
-    start();
+    const bool weights = pendingWeightsReload_;
+    pendingWeightsReload_ = false;
+    applyModelSettings(weights);
 }
 
 DuplicatesView* MainWindow::duplicatesView() {
     if (!duplicates_) {
         duplicates_ = new DuplicatesView(this);
-        duplicates_->setSession(session_);
+        duplicates_->setSession(searchSession_);
         connect(duplicates_, &DuplicatesView::showInResultsRequested, this,
                 &MainWindow::showInResults);
     }

@@ -101,6 +101,9 @@ class MainWindow : public QMainWindow {
     // Forgets the folder on the search thread; the sidebar, the filter bar and the status
     // line follow once it is done.
     void removeFolder(const QString& folder);
+    // Asks first (what the library forgets, what it would cost to compute again), then
+    // removes: the sidebar's Remove and its context menu come here.
+    void confirmRemoveFolder(const QString& folder);
     void startIndexing();
     void togglePause();
     void cancelIndexing();
@@ -144,12 +147,23 @@ class MainWindow : public QMainWindow {
     void onSearchCancelled(quint64 id, int embedded);
     void setSearchingUi(bool searching, bool instruction = false);
     void onResultsPainted();
+    void onSearchFailed(quint64 id, const QString& message);
+    // What the grid shows for `query`, in words: "Similar to IMG_0042.jpg".
+    QString describe(const SearchQuery& query) const;
+    void showResultsBanner(const QString& text, bool failed);
     void onIndexProgress(const abc::IndexProgress& progress);
     void onIndexFinished(const abc::IndexSummary& summary);
     void onIndexFailed(const QString& message);
     void onFolderForgotten(const QString& folder, int removedFiles);
     void setIndexingUi(bool running);
     void applyPendingModelSettings();
+    // Makes the settings' model current: a new image detail alone re-uses the loaded weights,
+    // anything else loads the model again.
+    void applyModelSettings(bool weightsChanged);
+    // Searches use the session's vectors, or, after the image detail changed, the vectors made
+    // at the earlier detail while the library holds more of those than of the new ones.
+    void chooseSearchSession();
+    void updateImageDetailNotice();
     void loadModelAsync();
     // Shows `message` with the problem when there is one (a settings file that could not be
     // read or written).
@@ -162,6 +176,9 @@ class MainWindow : public QMainWindow {
 
     AppSettings settings_;
     std::shared_ptr<EngineSession> session_;
+    // What searches, the sidebar's counts and the duplicates read: session_, or the same model
+    // at the image detail of the vectors the library already has (see chooseSearchSession).
+    std::shared_ptr<EngineSession> searchSession_;
     int topK_ = 1000;
 
     QStackedWidget* stack_ = nullptr;
@@ -179,6 +196,8 @@ class MainWindow : public QMainWindow {
     FoldersPanel* folders_ = nullptr;
     FilterBar* filterBar_ = nullptr;
     QLabel* noMatches_ = nullptr;
+    QLabel* imageDetailNotice_ = nullptr;
+    QLabel* resultsBanner_ = nullptr;  // what the grid shows, or why the search failed
     DuplicatesView* duplicates_ = nullptr;
     ExperimentPanel* experiment_ = nullptr;
     QLabel* statusLabel_ = nullptr;
@@ -197,13 +216,17 @@ class MainWindow : public QMainWindow {
     bool indexing_ = false;
     bool paused_ = false;
     bool pendingModelReload_ = false;
-    int indexingImageTokens_ = 0;  // the budget the running indexer embeds with
+    bool pendingWeightsReload_ = false;  // ... and not only the image detail changed
+    int indexingImageTokens_ = 0;        // the budget the running indexer embeds with
 
     quint64 searchId_ = 0;
     bool searching_ = false;
     std::optional<SearchQuery> lastQuery_;  // re-run when the filter changes
-    QString revealAfterSearch_;             // the photo "show in results" asked for
-    bool revealHidden_ = false;             // ... which the filter leaves out
+    // The bar's text as the window wrote it for an example or "find similar" search: Enter on
+    // it unchanged runs that search again, not a text search.
+    QString barTextOfLastQuery_;
+    QString revealAfterSearch_;  // the photo "show in results" asked for
+    bool revealHidden_ = false;  // ... which the filter leaves out
     QElapsedTimer searchClock_;
     SearchTiming pendingTiming_;
     qint64 filledAtNs_ = 0;

@@ -9,6 +9,7 @@
 #include <QRadioButton>
 #include <QVBoxLayout>
 
+#include "ui/indexing_estimate.h"
 #include "ui/model_cache_panel.h"
 #include "ui/model_hub_repos.h"
 #include "ui/model_location_row.h"
@@ -131,11 +132,9 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
 }
 
 double SettingsDialog::assumedFlopsPerSecond() const {
-    const bool cpu = device_->currentData().toString() == QStringLiteral("cpu");
-    if (cpu)
-        return std::max(1, runtime_.cpuThreads) * 25e9;  // float32, AVX2/AVX-512 GEMM
-    const bool fp32 = precision_->currentData().toString() == QStringLiteral("float32");
-    return fp32 ? 40e12 : 150e12;  // sustained, a data-centre GPU; consumer cards are slower
+    return abc::ui::assumedFlopsPerSecond(device_->currentData().toString(),
+                                          precision_->currentData().toString(),
+                                          runtime_.cpuThreads);
 }
 
 void SettingsDialog::updateEstimates() {
