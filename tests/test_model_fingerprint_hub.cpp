@@ -80,13 +80,8 @@ class TestModelFingerprintHub : public QObject {
     QString db_;
 
     QProcessEnvironment environment(const FakeHub& hub) const {
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert("HF_ENDPOINT", QString::fromStdString(hub.endpoint()));
-        env.insert("HF_HUB_CACHE", QString::fromStdString(cache_.string()));
-        env.insert("HF_HOME", dir_.filePath("hf-home"));  // no token of the developer's
-        env.remove("HF_TOKEN");
-        env.remove("HF_HUB_OFFLINE");
-        return env;
+        return fake_hub::hubEnvironment(hub, QString::fromStdString(cache_.string()),
+                                        dir_.filePath("hf-home"));
     }
 
     QString run(const QStringList& args, const FakeHub& hub, int* code) const {

@@ -49,6 +49,48 @@ PhotoDecoderOptions limited(std::chrono::milliseconds limit) {
     return options;
 }
 
+// What indexWithAStall saw.
+struct StalledRun {
+    IndexSummary summary;
+    std::vector<IndexFailure> stored;  // the library's failures after the run
+    QString hung;                      // the photo that turned into a FIFO
+    bool swapped = false;
+    qint64 elapsedMs = 0;
+};
+
+// The real indexer on photos p0.jpg .. p<count-1>.jpg in a new folder and library, one hash
+// and one decode thread (a hang without a limit would stop the run) and a 0.5 s limit. When the
+// run first reports `phase`, p<hungIndex>.jpg turns into a FIFO: a share that stalls mid-run.
+StalledRun indexWithAStall(int count, int hungIndex, IndexProgress::Phase phase) {
+    QTemporaryDir dir;
+    const QString root = QDir(dir.path()).canonicalPath() + "/photos";
+    for (int i = 0; i < count; ++i) {
+        test::writeImage(root + QString("/p%1.jpg").arg(i), i, "JPEG");
+    }
+    StalledRun run;
+    run.hung = root + QString("/p%1.jpg").arg(hungIndex);
+    LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
+    test::FakeEmbedder embedder;
+    const auto decoder = makePhotoDecoder(limited(500ms));
+    PhotoIndexer indexer(store, embedder, *decoder);
+    IndexOptions options;
+    options.folders = {root.toStdString()};
+    options.hashThreads = 1;
+    options.decodeThreads = 1;
+    QElapsedTimer timer;
+    timer.start();
+    run.summary = indexer.run(options, [&](const IndexProgress& progress) {
+        if (progress.phase == phase && !run.swapped) {
+            makeFifo(run.hung);
+            run.swapped = true;
+        }
+    });
+    run.elapsedMs = timer.elapsed();
+    run.stored = store.failures();
+    releaseFifoReaders(run.hung);
+    return run;
+}
+
 }  // namespace
 
 class TestPhotoDecodeTimeLimit : public QObject {
@@ -144,72 +186,29 @@ class TestPhotoDecodeTimeLimit : public QObject {
 
     // The content hash of a new file is the first read of it: bounded by the same limit.
     void indexingGoesOnPastAFileThatHangsWhenHashed() {
-        QTemporaryDir dir;
-        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
-        for (int i = 0; i < 3; ++i) {
-            test::writeImage(root + QString("/p%1.jpg").arg(i), i, "JPEG");
-        }
-        const QString hung = root + "/p1.jpg";
-        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
-        test::FakeEmbedder embedder;
-        const auto decoder = makePhotoDecoder(limited(500ms));
-        PhotoIndexer indexer(store, embedder, *decoder);
-        IndexOptions options;
-        options.folders = {root.toStdString()};
-        options.hashThreads = 1;
-        bool swapped = false;
-        const auto summary = indexer.run(options, [&](const IndexProgress& progress) {
-            if (progress.phase == IndexProgress::Phase::Hashing && !swapped) {
-                makeFifo(hung);
-                swapped = true;
-            }
-        });
-        QVERIFY(swapped);
-        QCOMPARE(summary.added, std::size_t{2});
-        QCOMPARE(summary.embedded, std::size_t{2});
-        QCOMPARE(summary.failures.size(), std::size_t{1});
-        QCOMPARE(QString::fromStdString(summary.failures[0].path), hung);
-        QVERIFY2(summary.failures[0].reason.starts_with("still reading after 0.5 s"),
-                 summary.failures[0].reason.c_str());
-        releaseFifoReaders(hung);
+        const StalledRun run = indexWithAStall(3, 1, IndexProgress::Phase::Hashing);
+        QVERIFY(run.swapped);
+        QCOMPARE(run.summary.added, std::size_t{2});
+        QCOMPARE(run.summary.embedded, std::size_t{2});
+        QCOMPARE(run.summary.failures.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(run.summary.failures[0].path), run.hung);
+        QVERIFY2(run.summary.failures[0].reason.starts_with("still reading after 0.5 s"),
+                 run.summary.failures[0].reason.c_str());
     }
 
-    // Through the real indexer: a photo that turns into a FIFO after the scan (a share that
-    // stalls mid-run) is reported with its reason and the others are embedded.
+    // A photo that turns into a FIFO after it was recorded is reported with its reason when
+    // decoded, and the others are embedded.
     void indexingGoesOnPastAHungPhoto() {
-        QTemporaryDir dir;
-        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
-        for (int i = 0; i < 4; ++i) {
-            test::writeImage(root + QString("/p%1.jpg").arg(i), i, "JPEG");
-        }
-        const QString hung = root + "/p2.jpg";
-        LibraryStore store(dir.filePath("lib.sqlite3").toStdString());
-        test::FakeEmbedder embedder;
-        const auto decoder = makePhotoDecoder(limited(500ms));
-        PhotoIndexer indexer(store, embedder, *decoder);
-        IndexOptions options;
-        options.folders = {root.toStdString()};
-        options.decodeThreads = 1;  // one decoder: a hang without a limit would stop the run
-        bool swapped = false;
-        QElapsedTimer timer;
-        timer.start();
-        const auto summary = indexer.run(options, [&](const IndexProgress& progress) {
-            if (progress.phase == IndexProgress::Phase::Embedding && !swapped) {
-                makeFifo(hung);
-                swapped = true;
-            }
-        });
-        QVERIFY(swapped);
-        QVERIFY2(timer.elapsed() < 20000, qPrintable(QString::number(timer.elapsed())));
-        QCOMPARE(summary.embedded, std::size_t{3});
-        QCOMPARE(summary.failures.size(), std::size_t{1});
-        QCOMPARE(QString::fromStdString(summary.failures[0].path), hung);
-        QVERIFY2(summary.failures[0].reason.starts_with("still decoding after 0.5 s"),
-                 summary.failures[0].reason.c_str());
-        const auto failures = store.failures();
-        QCOMPARE(failures.size(), std::size_t{1});
-        QCOMPARE(QString::fromStdString(failures[0].path), hung);
-        releaseFifoReaders(hung);
+        const StalledRun run = indexWithAStall(4, 2, IndexProgress::Phase::Embedding);
+        QVERIFY(run.swapped);
+        QVERIFY2(run.elapsedMs < 20000, qPrintable(QString::number(run.elapsedMs)));
+        QCOMPARE(run.summary.embedded, std::size_t{3});
+        QCOMPARE(run.summary.failures.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(run.summary.failures[0].path), run.hung);
+        QVERIFY2(run.summary.failures[0].reason.starts_with("still decoding after 0.5 s"),
+                 run.summary.failures[0].reason.c_str());
+        QCOMPARE(run.stored.size(), std::size_t{1});
+        QCOMPARE(QString::fromStdString(run.stored[0].path), run.hung);
     }
 };
 

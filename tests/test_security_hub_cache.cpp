@@ -58,13 +58,8 @@ class TestSecurityHubCache : public QObject {
     fs::path cache_;
 
     QProcessEnvironment environment(const FakeHub& hub) const {
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert("HF_ENDPOINT", QString::fromStdString(hub.endpoint()));
-        env.insert("HF_HUB_CACHE", QString::fromStdString(cache_.string()));
-        env.insert("HF_HOME", QString::fromStdString((cache_ / "hf-home").string()));
-        env.remove("HF_TOKEN");
-        env.remove("HF_HUB_OFFLINE");
-        return env;
+        return fake_hub::hubEnvironment(hub, QString::fromStdString(cache_.string()),
+                                        QString::fromStdString((cache_ / "hf-home").string()));
     }
 
     abc::test::CliResult download(const FakeHub& hub, const QStringList& extra = {}) const {

@@ -104,8 +104,8 @@ void benchExact(const BenchOptions& options, std::size_t rows, const SyntheticVe
     std::fflush(stdout);
 }
 
-// Peak resident memory of this process so far (VmHWM), in MB.
-double peakResidentMb() {
+// A "Key: N kB" line of /proc/self/status, in kB (0 where it cannot be read).
+double procStatusKb(const char* format) {
     std::FILE* status = std::fopen("/proc/self/status", "r");
     if (status == nullptr) {
         return 0;
@@ -113,29 +113,22 @@ double peakResidentMb() {
     char line[256];
     double kb = 0;
     while (std::fgets(line, sizeof line, status) != nullptr) {
-        if (std::sscanf(line, "VmHWM: %lf kB", &kb) == 1) {
+        if (std::sscanf(line, format, &kb) == 1) {
             break;
         }
     }
     std::fclose(status);
-    return kb / 1024.0;
+    return kb;
+}
+
+// Peak resident memory of this process so far (VmHWM), in MB.
+double peakResidentMb() {
+    return procStatusKb("VmHWM: %lf kB") / 1024.0;
 }
 
 // Resident memory of this process now (VmRSS), in MB.
 double residentMb() {
-    std::FILE* status = std::fopen("/proc/self/status", "r");
-    if (status == nullptr) {
-        return 0;
-    }
-    char line[256];
-    double kb = 0;
-    while (std::fgets(line, sizeof line, status) != nullptr) {
-        if (std::sscanf(line, "VmRSS: %lf kB", &kb) == 1) {
-            break;
-        }
-    }
-    std::fclose(status);
-    return kb / 1024.0 * 1.048576;
+    return procStatusKb("VmRSS: %lf kB") / 1024.0 * 1.048576;
 }
 
 // Rows of the collection at the given positions, generated on all cores.

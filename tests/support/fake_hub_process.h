@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 
@@ -58,6 +59,19 @@ class FakeHub {
     QProcess process_;
     std::string endpoint_;
 };
+
+// The environment a CLI run needs to download from `hub` into `cache`: HF_HOME at `hfHome`,
+// so no token of the developer's is sent, and no offline mode inherited.
+inline QProcessEnvironment hubEnvironment(const FakeHub& hub, const QString& cache,
+                                          const QString& hfHome) {
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("HF_ENDPOINT", QString::fromStdString(hub.endpoint()));
+    env.insert("HF_HUB_CACHE", cache);
+    env.insert("HF_HOME", hfHome);
+    env.remove("HF_TOKEN");
+    env.remove("HF_HUB_OFFLINE");
+    return env;
+}
 
 struct Request {
     QString method;
