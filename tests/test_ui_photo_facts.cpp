@@ -25,6 +25,7 @@
 
 #include "core/library/library_store.h"
 #include "support/ui_test_setup.h"
+#include "support/ui_window.h"
 #include "ui/detail_pane.h"
 #include "ui/engine_session.h"
 #include "ui/failed_files_dialog.h"
@@ -95,13 +96,8 @@ class TestUiPhotoFacts : public QObject {
         QVERIFY(session_->hasModel());
 
         window_ = std::make_unique<MainWindow>();
-        window_->setSession(session_);
-        window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
-        QSignalSpy finished(window_.get(), &MainWindow::indexingFinished);
-        window_->addFolder(photos_);
-        QVERIFY(finished.wait(60000));
-        QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY(abc::test::showWindow(*window_, session_));
+        QVERIFY(abc::test::addAndIndex(*window_, photos_));
         QCOMPARE(session_->store->failures().size(), std::size_t{2});
     }
 

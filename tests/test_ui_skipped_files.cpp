@@ -4,7 +4,6 @@
 #include <QDir>
 #include <QFile>
 #include <QLabel>
-#include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "support/ui_test_setup.h"
+#include "support/ui_window.h"
 #include "tests/support/photo_files.h"
 #include "ui/engine_session.h"
 #include "ui/failed_files_dialog.h"
@@ -46,12 +46,8 @@ class TestUiSkippedFiles : public QObject {
         session_ = EngineSession::loadModel(*library, settings);
         QVERIFY(session_->hasModel());
         window_ = std::make_unique<MainWindow>();
-        window_->setSession(session_);
-        window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
-        QSignalSpy finished(window_.get(), &MainWindow::indexingFinished);
-        window_->addFolder(photos_);
-        QVERIFY(finished.wait(60000));
+        QVERIFY(abc::test::showWindow(*window_, session_));
+        QVERIFY(abc::test::addAndIndex(*window_, photos_));
     }
 
     void theDialogListsEachNonPhotoWithItsReason() {
