@@ -19,6 +19,7 @@ void registerBenchLibrary(CLI::App& app, int& exitCode);
 void registerVerify(CLI::App& app, int& exitCode);
 void registerModel(CLI::App& app, int& exitCode);
 void registerTags(CLI::App& app, int& exitCode);
+void registerEval(CLI::App& app, int& exitCode);
 void registerManual(CLI::App& app, int& exitCode);
 
 namespace {
@@ -42,6 +43,7 @@ void registerAllCommands(CLI::App& app, int& exitCode) {
         {&registerForget, kUserCommands},
         {&registerCompare, kUserCommands},
         {&registerTags, kUserCommands},
+        {&registerEval, kUserCommands},
         {&registerEmbed, kUserCommands},
         {&registerInfo, kUserCommands},
         {&registerModel, kUserCommands},
