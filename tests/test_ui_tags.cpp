@@ -139,6 +139,59 @@ class TestUiTags : public QObject {
         QTRY_VERIFY(named(tags, "tagChip").isEmpty());
     }
 
+    // Two chips: the grid holds the photos with both labels; removing one widens it again.
+    // The results are written to the library directly (as `tags apply` in another process
+    // would), so the labels' photos overlap in a known way.
+    void chipsIntersect() {
+        abc::TagStore store(*session_->store);
+        const auto model = *session_->store->findModel(session_->embedder->fingerprint());
+        const auto ids = session_->store->vectorPhotoIds(model, "");
+        QCOMPARE(ids.size(), std::size_t{kPhotos});
+        abc::TagSet mixed;
+        mixed.name = "mixed";
+        mixed.labels = {"x", "y"};
+        mixed.topK = 2;
+        store.putSet(mixed);
+        store.putResults(mixed, model, kPhotos,
+                         {{ids[0], "x", 0.9f},
+                          {ids[1], "x", 0.8f},
+                          {ids[2], "x", 0.7f},
+                          {ids[1], "y", 0.6f},
+                          {ids[2], "y", 0.5f},
+                          {ids[3], "y", 0.4f}});
+        const auto pathOf = [&](std::size_t i) {
+            return QString::fromStdString(session_->store->photo(ids[i])->files[0].path);
+        };
+        const auto grid = [&] {
+            QStringList paths;
+            for (const auto& hit : window_->resultsModel()->hits()) {
+                paths << hit.path;
+            }
+            return paths;
+        };
+        TagsPanel& tags = panel();
+        tags.setSession(session_);  // reads the sets again
+        tags.chooseSet("mixed");
+        QCOMPARE(tags.counts(), (QMap<QString, qint64>{{"x", 3}, {"y", 3}}));
+        const auto cloudTag = [&](const QString& label) -> QToolButton* {
+            for (QToolButton* tag : named(tags, "cloudTag")) {
+                if (tag->property("label").toString() == label)
+                    return tag;
+            }
+            return nullptr;
+        };
+        cloudTag("x")->click();
+        QCOMPARE(grid(), (QStringList{pathOf(0), pathOf(1), pathOf(2)}));  // by score
+        cloudTag("y")->click();
+        QCOMPARE(grid(), (QStringList{pathOf(1), pathOf(2)}));
+        QCOMPARE(findNamed<QLabel>(*window_, "resultsBanner")->text(),
+                 QStringLiteral("Tagged x, y"));
+        tags.removeChip({QStringLiteral("mixed"), QStringLiteral("x")});
+        QCOMPARE(grid(), (QStringList{pathOf(1), pathOf(2), pathOf(3)}));
+        tags.clearChips();
+        QVERIFY(tags.chips().isEmpty());
+    }
+
     // The animals set embeds with its instruction: Stop ends it between photos, the next
     // Apply embeds only the photos left.
     void stopKeepsTheEmbeddedPhotosForTheNextApply() {
