@@ -173,6 +173,8 @@ class TestCliConventions : public QObject {
             QStringList{"search", "--db", typo} + test::tinyModelArgs() << "dog",
             QStringList{"duplicates", "--db", typo} + test::tinyModelArgs(),
             {"forget", "--db", typo, photos_},
+            {"tags", "list", "--db", typo},
+            {"tags", "add", "--db", typo, "pets", "a dog"},
         };
         for (const auto& args : commands) {
             const Run r = cli(args, config_);
@@ -348,6 +350,9 @@ class TestCliConventions : public QObject {
         QVERIFY2(checked >= 15, qPrintable(help.out));
         QVERIFY(page.out.contains(".SH EXIT STATUS"));
         QVERIFY(page.out.contains(".SS \"bench\\-library [OPTIONS]\""));
+        // Nested commands have sections of their own, with their options.
+        QVERIFY(page.out.contains(".SS \"tags add [OPTIONS] NAME LABEL...\""));
+        QVERIFY(page.out.contains("\\fB\\-\\-top\\-k\\fR"));
         // groff reads it without a warning.
         const QString file = dir_.filePath("abc-photos-cli.1");
         QFile out(file);

@@ -316,7 +316,7 @@ class TestLibraryInstructFingerprint : public QObject {
             old->putVectors(foreign, "left?", {{p3, v3}});
         }
         LibraryStore store(path);
-        QCOMPARE(store.schemaVersion(), 3);
+        QCOMPARE(store.schemaVersion(), LibraryStore::kSchemaVersion);
         QCOMPARE(store.integrityCheck(), std::string("ok"));
         // The first row keeps its id and its vectors; the second gave it photo 3 and is gone.
         QCOMPARE(store.findModel(plainA), std::optional(withX));

@@ -48,6 +48,13 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
     info_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     info_->setAccessibleName(tr("Path, size, date and score"));
     layout->addWidget(info_);
+    tags_ = new QLabel(this);
+    tags_->setObjectName(QStringLiteral("detailTags"));
+    tags_->setWordWrap(true);
+    tags_->setTextFormat(Qt::PlainText);
+    tags_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    tags_->setAccessibleName(tr("Tags"));
+    layout->addWidget(tags_);
 
     auto* buttons = new QGridLayout;
     const auto addAction = [&](const QString& text, const QString& name, int row, int column,
@@ -96,6 +103,10 @@ DetailPane::~DetailPane() {
     dateWatcher_.waitForFinished();
 }
 
+QString DetailPane::tagsText() const {
+    return tags_->text();
+}
+
 void DetailPane::setTakenDateLookup(TakenDateLookup lookup) {
     takenDate_ = std::move(lookup);
 }
@@ -126,6 +137,8 @@ void DetailPane::clear() {
     name_->clear();
     info_->clear();
     info_->setToolTip({});
+    tags_->clear();
+    tags_->hide();
     sizeText_.clear();
     dateText_.clear();
     tell({}, false);
@@ -138,6 +151,17 @@ void DetailPane::showHit(const PhotoHit& hit) {
         tell({}, false);
     path_ = hit.path;
     score_ = hit.score;
+    tags_->clear();
+    if (tagsLookup_) {
+        try {
+            const QStringList labels = tagsLookup_(hit.path);
+            if (!labels.isEmpty())
+                tags_->setText(tr("Tags: %1").arg(labels.join(QStringLiteral(", "))));
+        } catch (const std::exception& error) {
+            tags_->setText(tr("Tags cannot be read: %1").arg(QString::fromUtf8(error.what())));
+        }
+    }
+    tags_->setVisible(!tags_->text().isEmpty());
     const QFileInfo file(hit.path);
     name_->setText(file.fileName());
     sizeText_ = QLocale().formattedDataSize(file.size());

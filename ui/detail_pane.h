@@ -2,6 +2,7 @@
 
 #include <QFutureWatcher>
 #include <QImage>
+#include <QStringList>
 #include <QWidget>
 #include <functional>
 
@@ -40,6 +41,12 @@ class DetailPane : public QWidget {
     QString dateText() const { return dateText_; }
     // Without a lookup the pane shows the file's modification time.
     void setTakenDateLookup(TakenDateLookup lookup);
+    // The photo's tags as "set: label" (may throw: the pane then says they cannot be read).
+    // Without a lookup the pane shows no tag line.
+    using TagsLookup = std::function<QStringList(const QString& path)>;
+    void setTagsLookup(TagsLookup lookup) { tagsLookup_ = std::move(lookup); }
+    // The tag line as shown ("" when the photo has none).
+    QString tagsText() const;
     // Replaces the D-Bus file manager ("Show in folder" falls back to opening the folder).
     void setFileManager(FileManager fileManager) { fileManager_ = std::move(fileManager); }
 
@@ -67,6 +74,8 @@ class DetailPane : public QWidget {
     QString dateText_;
     float score_ = 0.0f;
     TakenDateLookup takenDate_;
+    TagsLookup tagsLookup_;
+    QLabel* tags_ = nullptr;
     FileManager fileManager_ = &abc::ui::showItemsOverDBus;
     QLabel* preview_ = nullptr;
     QLabel* name_ = nullptr;

@@ -54,6 +54,7 @@
 #include "ui/results_model.h"
 #include "ui/results_view.h"
 #include "ui/settings_dialog.h"
+#include "ui/tags_panel.h"
 #include "ui/thumbnail_provider.h"
 
 namespace abc::ui {
@@ -248,6 +249,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     detail_ = new DetailPane(detailDock);
     detailDock->setWidget(detail_);
     addDockWidget(Qt::RightDockWidgetArea, detailDock);
+    auto* tagsDock = new QDockWidget(tr("Tags"), this);
+    tagsDock->setObjectName(QStringLiteral("tagsDock"));
+    tagsPanel_ = new TagsPanel(tagsDock);
+    tagsDock->setWidget(tagsPanel_);
+    addDockWidget(Qt::LeftDockWidgetArea, tagsDock);
+    detail_->setTagsLookup([this](const QString& path) { return tagsPanel_->labelsOf(path); });
+    connect(tagsPanel_, &TagsPanel::photosChosen, this,
+            [this](const PhotoHits& hits, const QString& description) {
+                resultsModel_->setHits(hits);
+                showResultsBanner(description, false);
+            });
 
     buildStatusBar();
     buildMenus();
@@ -569,6 +581,7 @@ void MainWindow::loadModelAsync() {
 void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
     session_ = std::move(session);
     chooseSearchSession();
+    tagsPanel_->setSession(session_);
     if (session_) {
         detail_->setTakenDateLookup([store = session_->store](const QString& path) -> QString {
             const auto file = store->fileByPath(path.toStdString());

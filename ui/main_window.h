@@ -39,6 +39,7 @@ class LibraryLoadIndicator;
 class IndexWorker;
 class ResultsModel;
 class ResultsView;
+class TagsPanel;
 class ThumbnailProvider;
 
 // The window a person opens every day: folders on the left, the search bar on top, results as
@@ -62,6 +63,7 @@ class MainWindow : public QMainWindow {
 
     static QStringList exampleInstructions();
     ResultsModel* resultsModel() const { return resultsModel_; }
+    TagsPanel* tagsPanel() const { return tagsPanel_; }
     // Created on first use.
     DuplicatesView* duplicatesView();
     QString statusText() const;
@@ -193,6 +195,7 @@ class MainWindow : public QMainWindow {
     ResultsModel* resultsModel_ = nullptr;
     ResultsView* resultsView_ = nullptr;
     DetailPane* detail_ = nullptr;
+    TagsPanel* tagsPanel_ = nullptr;
     FoldersPanel* folders_ = nullptr;
     FilterBar* filterBar_ = nullptr;
     QLabel* noMatches_ = nullptr;

@@ -97,8 +97,10 @@ std::string roff(const std::string& text) {
     return out;
 }
 
-void writeCommandSection(std::ostream& out, CLI::App& command) {
-    std::string synopsis = command.get_name() + " [OPTIONS]";
+// `parent`: the commands above a nested one ("tags" for `tags add`), empty at the top.
+void writeCommandSection(std::ostream& out, CLI::App& command, const std::string& parent = {}) {
+    const std::string fullName = (parent.empty() ? "" : parent + " ") + command.get_name();
+    std::string synopsis = fullName + " [OPTIONS]";
     for (const auto* positional : positionals(command)) {
         const std::string name = positional->get_name();
         const bool many = positional->get_items_expected_max() > 1;
@@ -132,6 +134,9 @@ void writeCommandSection(std::ostream& out, CLI::App& command) {
             text += " [default: " + option->get_default_str() + "]";
         }
         out << roff(text) << "\n";
+    }
+    for (auto* nested : command.get_subcommands({})) {
+        writeCommandSection(out, *nested, fullName);
     }
 }
 

@@ -18,6 +18,8 @@ void registerCompare(CLI::App& app, int& exitCode);
 void registerBenchLibrary(CLI::App& app, int& exitCode);
 void registerVerify(CLI::App& app, int& exitCode);
 void registerModel(CLI::App& app, int& exitCode);
+void registerTags(CLI::App& app, int& exitCode);
+void registerEval(CLI::App& app, int& exitCode);
 void registerManual(CLI::App& app, int& exitCode);
 
 namespace {
@@ -40,6 +42,8 @@ void registerAllCommands(CLI::App& app, int& exitCode) {
         {&registerDuplicates, kUserCommands},
         {&registerForget, kUserCommands},
         {&registerCompare, kUserCommands},
+        {&registerTags, kUserCommands},
+        {&registerEval, kUserCommands},
         {&registerEmbed, kUserCommands},
         {&registerInfo, kUserCommands},
         {&registerModel, kUserCommands},

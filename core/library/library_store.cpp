@@ -100,6 +100,36 @@ const char* const kMigrations[] = {
     DROP TABLE instruct_merged;
     DROP TABLE instruct_split;
     )sql",
+    // 4: zero-shot tag sets (TagStore) and their results per (set, plain model), each run
+    // stamped with the hash of the set text it was computed for (tagSetHash).
+    R"sql(
+    CREATE TABLE tag_sets (
+        name TEXT PRIMARY KEY,
+        labels TEXT NOT NULL,
+        instruction TEXT NOT NULL DEFAULT '',
+        threshold REAL,
+        top_k INTEGER,
+        set_hash TEXT NOT NULL,
+        CHECK ((threshold IS NULL) <> (top_k IS NULL))
+    );
+    CREATE TABLE tag_runs (
+        tag_set TEXT NOT NULL REFERENCES tag_sets(name) ON DELETE CASCADE,
+        model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        set_hash TEXT NOT NULL,
+        scored INTEGER NOT NULL,
+        PRIMARY KEY (tag_set, model_id)
+    );
+    CREATE TABLE photo_tags (
+        tag_set TEXT NOT NULL,
+        model_id INTEGER NOT NULL,
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (tag_set, model_id, photo_id, label),
+        FOREIGN KEY (tag_set, model_id) REFERENCES tag_runs(tag_set, model_id) ON DELETE CASCADE
+    );
+    CREATE INDEX photo_tags_by_photo ON photo_tags(photo_id);
+    )sql",
 };
 static_assert(std::size(kMigrations) == LibraryStore::kSchemaVersion);
 

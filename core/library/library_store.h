@@ -48,6 +48,7 @@ struct FileRecord {
 //     (PhotoEmbedder::instructionFingerprint), see migration 3
 //   vectors(photo_id -> photos, model_id -> models, instruction ('' = none), vector BLOB)
 //   failures(path PRIMARY KEY, size, mtime_ns, reason), folders(path PRIMARY KEY)
+//   tag_sets, tag_runs, photo_tags: zero-shot tags (TagStore, migration 4)
 // Vectors are BLOBs of `dimension` IEEE-754 float32 values in little-endian byte order.
 //
 // Thread-safety: every method is serialised by an internal mutex, so one store may be shared
@@ -55,7 +56,7 @@ struct FileRecord {
 // the same file at the same time (WAL + busy timeout); dataVersion() tells when they wrote.
 class LibraryStore {
   public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // $XDG_DATA_HOME/abc-photos/library.sqlite3, or ~/.local/share/abc-photos/library.sqlite3.
     static std::string defaultPath();
