@@ -278,8 +278,14 @@ class TestModelFixtures : public QObject {
         auto inputs = inputsFor(goldens.value("cases").toArray(), nullptr);
         std::size_t done = 0;
         abc::EmbedHooks hooks;
-        hooks.progress = [&](std::size_t d, std::size_t) { done = d; };
-        hooks.cancelRequested = [&]() { return done >= 2; };
+        std::stop_source stop;
+        hooks.progress = [&](std::size_t d, std::size_t) {
+            done = d;
+            if (done >= 2) {
+                stop.request_stop();
+            }
+        };
+        hooks.stop = stop.get_token();
         QVERIFY_THROWS_EXCEPTION(abc::Cancelled, model->embedBatch(inputs, hooks));
         QCOMPARE(done, std::size_t(2));
     }

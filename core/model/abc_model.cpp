@@ -265,7 +265,10 @@ std::vector<std::vector<float>> AbcModel::embedBatch(const std::vector<ModelInpu
     std::vector<std::vector<float>> out;
     out.reserve(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        if (hooks.cancelRequested && hooks.cancelRequested()) {
+        if (hooks.beforeItem) {
+            hooks.beforeItem();
+        }
+        if (hooks.stop.stop_requested()) {
             throw Cancelled();
         }
         out.push_back(embed(inputs[i].inputIds, inputs[i].images, inputs[i].instruct));
