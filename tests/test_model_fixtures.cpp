@@ -127,9 +127,9 @@ class TestModelFixtures : public QObject {
             const std::string name = it.key().toStdString();
             const QJsonArray grid = it.value().toArray();
             abc::ImagePatches patches;
-            patches.gridT = grid[0].toInt();
-            patches.gridH = grid[1].toInt();
-            patches.gridW = grid[2].toInt();
+            patches.grid.t = grid[0].toInt();
+            patches.grid.h = grid[1].toInt();
+            patches.grid.w = grid[2].toInt();
             const abc::TensorInfo& info = pixels.at(name);
             patches.rows = info.shape[0];
             patches.patchDim = info.shape[1];
