@@ -1,7 +1,8 @@
 # Which core headers each file may include, from the folders core/CMakeLists.txt declares:
 #   - a file in core/F: any header of F; the public headers of the folders F DEPENDS on;
 #   - a file in ui/ or app/: the public headers of any folder;
-#   - every .cpp of core/F is in F's SOURCES (an unlisted file would not be built).
+#   - every .cpp of core/F is in F's SOURCES, and every folder of core/ is declared (what is
+#     not listed would not be built).
 # Fails naming each file and include that breaks a rule. Tests are white-box and not checked.
 #   cmake -DSOURCE_DIR=<tree> -DMANIFEST=<build>/core/layering.txt -P AbcLayeringCheck.cmake
 cmake_minimum_required(VERSION 3.25)
@@ -74,6 +75,14 @@ foreach(name IN LISTS folders)
             endif()
         endif()
     endforeach()
+endforeach()
+
+# A folder of core/ that core/CMakeLists.txt does not declare would not be built at all.
+file(GLOB entries RELATIVE "${SOURCE_DIR}/core" "${SOURCE_DIR}/core/*")
+foreach(entry IN LISTS entries)
+    if(IS_DIRECTORY "${SOURCE_DIR}/core/${entry}" AND NOT entry IN_LIST folders)
+        set(violations "${violations}\n  core/${entry} is not a folder core/CMakeLists.txt declares")
+    endif()
 endforeach()
 
 file(GLOB_RECURSE files RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/ui/*.h" "${SOURCE_DIR}/ui/*.cpp"
