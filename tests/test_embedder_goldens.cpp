@@ -132,9 +132,9 @@ class TestEmbedderGoldens : public QObject {
         QCOMPARE(sequential_->inputIds(request), wantIds);
         if (request.image) {
             const QJsonArray grid = c.value("grid_thw").toArray();
-            QCOMPARE(request.image->gridT, grid[0].toInteger());
-            QCOMPARE(request.image->gridH, grid[1].toInteger());
-            QCOMPARE(request.image->gridW, grid[2].toInteger());
+            QCOMPARE(request.image->grid.t, grid[0].toInteger());
+            QCOMPARE(request.image->grid.h, grid[1].toInteger());
+            QCOMPARE(request.image->grid.w, grid[2].toInteger());
         }
 
         const Agreement seq = compare(sequential_->embed({request}).at(0), floats(c["embedding"]));

@@ -99,9 +99,9 @@ class TestImageFixtures : public QObject {
             QCOMPARE(result.stage1.height, f.at("stage1")[1].get<int>());
             QCOMPARE(result.resized.width, f.at("resized")[0].get<int>());
             QCOMPARE(result.resized.height, f.at("resized")[1].get<int>());
-            QCOMPARE(result.patches.gridT, f.at("grid_thw")[0].get<std::int64_t>());
-            QCOMPARE(result.patches.gridH, f.at("grid_thw")[1].get<std::int64_t>());
-            QCOMPARE(result.patches.gridW, f.at("grid_thw")[2].get<std::int64_t>());
+            QCOMPARE(result.patches.grid.t, f.at("grid_thw")[0].get<std::int64_t>());
+            QCOMPARE(result.patches.grid.h, f.at("grid_thw")[1].get<std::int64_t>());
+            QCOMPARE(result.patches.grid.w, f.at("grid_thw")[2].get<std::int64_t>());
             QCOMPARE(result.patches.rows, f.at("pixel_values_shape")[0].get<std::int64_t>());
             QCOMPARE(result.patches.patchDim, f.at("pixel_values_shape")[1].get<std::int64_t>());
             if (f.contains("decoded_png")) {

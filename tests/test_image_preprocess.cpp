@@ -71,9 +71,9 @@ class TestImagePreprocess : public QObject {
             QCOMPARE(r.stage1.height, g.at("stage1_size").at("height").get<int>());
             QCOMPARE(r.resized.width, g.at("stage2_size").at("width").get<int>());
             QCOMPARE(r.resized.height, g.at("stage2_size").at("height").get<int>());
-            QCOMPARE(r.patches.gridT, g.at("grid_thw")[0].get<std::int64_t>());
-            QCOMPARE(r.patches.gridH, g.at("grid_thw")[1].get<std::int64_t>());
-            QCOMPARE(r.patches.gridW, g.at("grid_thw")[2].get<std::int64_t>());
+            QCOMPARE(r.patches.grid.t, g.at("grid_thw")[0].get<std::int64_t>());
+            QCOMPARE(r.patches.grid.h, g.at("grid_thw")[1].get<std::int64_t>());
+            QCOMPARE(r.patches.grid.w, g.at("grid_thw")[2].get<std::int64_t>());
             QCOMPARE(r.patches.tokenCount(), g.at("num_image_tokens").get<std::int64_t>());
 
             // Stage images: the stated tolerance (<= 1 level, >= 99.9 % exact) against the

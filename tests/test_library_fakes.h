@@ -62,9 +62,9 @@ class FakeDecoder : public PhotoDecoder {
         patches->values = {static_cast<float>(h & 0xffffffu), static_cast<float>(h >> 40)};
         patches->rows = 1;
         patches->patchDim = 2;
-        patches->gridT = 1;
-        patches->gridH = 2;
-        patches->gridW = 2 * (1 + static_cast<std::int64_t>(bytes.size() % 3));  // 1..3 tokens
+        patches->grid.t = 1;
+        patches->grid.h = 2;
+        patches->grid.w = 2 * (1 + static_cast<std::int64_t>(bytes.size() % 3));  // 1..3 tokens
         decoded.fetch_add(1);
         return patches;
     }

@@ -194,11 +194,15 @@ class TestLibraryIndexer : public QObject {
         IndexOptions options;
         options.folders = {root.toStdString()};
         options.hashThreads = 3;
-        auto summary = indexer.run(options, [&](const IndexProgress& p) {
-            if (p.phase == IndexProgress::Phase::Hashing && p.done >= 64) {
-                indexer.cancel();
-            }
-        });
+        std::stop_source stop;
+        auto summary = indexer.run(
+            options,
+            [&](const IndexProgress& p) {
+                if (p.phase == IndexProgress::Phase::Hashing && p.done >= 64) {
+                    stop.request_stop();
+                }
+            },
+            stop.get_token());
         QVERIFY(summary.cancelled);
         QCOMPARE(summary.added, std::size_t{64});  // reports come every 64 files
         QCOMPARE(store.fileCount(), std::int64_t{64});
@@ -325,21 +329,25 @@ class TestLibraryIndexer : public QObject {
         options.maxBatchTokens = 1000;
         bool paused = false;
         std::size_t doneAtPause = 0;
-        IndexSummary summary = indexer.run(options, [&](const IndexProgress& p) {
-            if (p.phase == IndexProgress::Phase::Embedding && p.done >= 8 && !paused) {
-                paused = true;
-                doneAtPause = p.done;
-                indexer.pause();
-                // Another thread resumes a little later, then cancels after more progress.
-                std::thread([&] {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-                    indexer.resume();
-                }).detach();
-            }
-            if (p.phase == IndexProgress::Phase::Embedding && p.done >= 16) {
-                indexer.cancel();
-            }
-        });
+        std::stop_source stop;
+        IndexSummary summary = indexer.run(
+            options,
+            [&](const IndexProgress& p) {
+                if (p.phase == IndexProgress::Phase::Embedding && p.done >= 8 && !paused) {
+                    paused = true;
+                    doneAtPause = p.done;
+                    indexer.pause();
+                    // Another thread resumes a little later, then cancels after more progress.
+                    std::thread([&] {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                        indexer.resume();
+                    }).detach();
+                }
+                if (p.phase == IndexProgress::Phase::Embedding && p.done >= 16) {
+                    stop.request_stop();
+                }
+            },
+            stop.get_token());
         QVERIFY(summary.cancelled);
         QVERIFY(doneAtPause >= 8);
         const auto model = store.findModel(embedder.fingerprint());

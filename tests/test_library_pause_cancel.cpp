@@ -111,16 +111,18 @@ class ObservedEmbedder : public PhotoEmbedder {
         const std::size_t batchSize = images.size();
         EmbedHooks observed;
         std::size_t index = 0;
-        observed.cancelRequested = [&] {
+        observed.beforeItem = [&] {
             if (beforePhoto) {
                 beforePhoto(batchSize, index);
             }
-            const bool stop = hooks.cancelRequested && hooks.cancelRequested();
-            if (!stop) {
+            if (hooks.beforeItem) {
+                hooks.beforeItem();
+            }
+            if (!hooks.stop.stop_requested()) {
                 started.fetch_add(1);
             }
-            return stop;
         };
+        observed.stop = hooks.stop;
         observed.progress = [&](std::size_t done, std::size_t total) {
             ++index;
             finished.fetch_add(1);
@@ -257,22 +259,26 @@ class TestLibraryPauseCancel : public QObject {
         IndexProgress lastEmbedding;  // the worker's, read after join()
         IndexSummary summary;
         const auto runStart = std::chrono::steady_clock::now();
+        std::stop_source stop;
         std::thread worker([&] {
-            summary = indexer.run(options(), [&](const IndexProgress& p) {
-                if (p.paused && p.phase == IndexProgress::Phase::Embedding) {
-                    pausedReports.fetch_add(1);
-                }
-                if (p.phase == IndexProgress::Phase::Embedding && p.photosPerSecond > 0) {
-                    lastEmbedding = p;
-                }
-            });
+            summary = indexer.run(
+                options(),
+                [&](const IndexProgress& p) {
+                    if (p.paused && p.phase == IndexProgress::Phase::Embedding) {
+                        pausedReports.fetch_add(1);
+                    }
+                    if (p.phase == IndexProgress::Phase::Embedding && p.photosPerSecond > 0) {
+                        lastEmbedding = p;
+                    }
+                },
+                stop.get_token());
         });
         // The model thread parks (and says so); the decoders finish the photo in hand.
         const bool parked = waitFor([&] { return pausedReports.load() > 0; });
         const bool decodersIdle =
             waitFor([&] { return decoder.started.load() == decoder.finished.load(); });
         if (!parked || !decodersIdle) {
-            indexer.cancel();
+            stop.request_stop();
             worker.join();
             QFAIL("the pipeline did not settle after pause()");
         }
@@ -343,16 +349,17 @@ class TestLibraryPauseCancel : public QObject {
             PhotoIndexer indexer(store, model, decoder);
             model.gate = gateOn(decoder);
             // Cancel before the fourth photo of the second full batch.
+            std::stop_source stop;
             int fullBatches = 0;
             model.beforePhoto = [&](std::size_t batchSize, std::size_t index) {
                 if (batchSize == kBatch && index == 0) {
                     ++fullBatches;
                 }
                 if (fullBatches == 2 && index == 3) {
-                    indexer.cancel();
+                    stop.request_stop();
                 }
             };
-            const auto summary = indexer.run(options());
+            const auto summary = indexer.run(options(), {}, stop.get_token());
             QVERIFY(summary.cancelled);
             const auto model_id = store.findModel(model.fingerprint());
             QVERIFY(model_id);

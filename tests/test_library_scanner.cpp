@@ -171,10 +171,10 @@ class TestLibraryScanner : public QObject {
         QCOMPARE(report.problems.size(), std::size_t{1});
         bool asked = false;
         QTemporaryDir dir;
-        QVERIFY_THROWS_EXCEPTION(Cancelled, scanFolders({dir.path().toStdString()}, {}, [&] {
-                                     asked = true;
-                                     return true;
-                                 }));
+        std::stop_source stop;
+        stop.request_stop();
+        QVERIFY_THROWS_EXCEPTION(Cancelled, scanFolders({dir.path().toStdString()}, {},
+                                                        stop.get_token(), [&] { asked = true; }));
         QVERIFY(asked);
     }
 

@@ -127,9 +127,9 @@ class TestModelFixtures : public QObject {
             const std::string name = it.key().toStdString();
             const QJsonArray grid = it.value().toArray();
             abc::ImagePatches patches;
-            patches.gridT = grid[0].toInt();
-            patches.gridH = grid[1].toInt();
-            patches.gridW = grid[2].toInt();
+            patches.grid.t = grid[0].toInt();
+            patches.grid.h = grid[1].toInt();
+            patches.grid.w = grid[2].toInt();
             const abc::TensorInfo& info = pixels.at(name);
             patches.rows = info.shape[0];
             patches.patchDim = info.shape[1];
@@ -278,8 +278,14 @@ class TestModelFixtures : public QObject {
         auto inputs = inputsFor(goldens.value("cases").toArray(), nullptr);
         std::size_t done = 0;
         abc::EmbedHooks hooks;
-        hooks.progress = [&](std::size_t d, std::size_t) { done = d; };
-        hooks.cancelRequested = [&]() { return done >= 2; };
+        std::stop_source stop;
+        hooks.progress = [&](std::size_t d, std::size_t) {
+            done = d;
+            if (done >= 2) {
+                stop.request_stop();
+            }
+        };
+        hooks.stop = stop.get_token();
         QVERIFY_THROWS_EXCEPTION(abc::Cancelled, model->embedBatch(inputs, hooks));
         QCOMPARE(done, std::size_t(2));
     }

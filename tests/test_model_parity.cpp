@@ -74,9 +74,9 @@ class TestModelParity : public QObject {
         patches.rows = info->shape[0];
         patches.patchDim = info->shape[1];
         const QJsonArray grid = c.value("grid_thw").toArray();
-        patches.gridT = grid[0].toInt();
-        patches.gridH = grid[1].toInt();
-        patches.gridW = grid[2].toInt();
+        patches.grid.t = grid[0].toInt();
+        patches.grid.h = grid[1].toInt();
+        patches.grid.w = grid[2].toInt();
         patches.values = tensorValues(*pixels_, name);
         return &images_.emplace(name, std::move(patches)).first->second;
     }

@@ -85,11 +85,11 @@ Library makeLibrary(const abc::ModelConfig& config, int photos, int queries, int
     Library library;
     for (int p = 0; p < photos; ++p) {
         abc::ImagePatches image;
-        image.gridT = 1;
-        image.gridH = tokensSide * merge;
-        image.gridW = tokensSide * merge;
+        image.grid.t = 1;
+        image.grid.h = tokensSide * merge;
+        image.grid.w = tokensSide * merge;
         image.patchDim = config.vision.patchDim();
-        image.rows = image.gridH * image.gridW;
+        image.rows = image.grid.h * image.grid.w;
         image.values.resize(static_cast<std::size_t>(image.rows * image.patchDim));
         const float brightness = uniform(rng);
         const float contrast = 0.2f + std::abs(uniform(rng));

@@ -150,8 +150,8 @@ class TestPhotoDecodeTimeLimit : public QObject {
         const auto a = withLimit->preprocess(photo.toStdString());
         const auto b = without->preprocess(photo.toStdString());
         QVERIFY(a && b);
-        QCOMPARE(a->gridH, b->gridH);
-        QCOMPARE(a->gridW, b->gridW);
+        QCOMPARE(a->grid.h, b->grid.h);
+        QCOMPARE(a->grid.w, b->grid.w);
         QVERIFY(a->values == b->values);
         PhotoFacts factsA, factsB;
         withLimit->probe(photo.toStdString(), factsA);

@@ -25,9 +25,7 @@ void IndexWorker::resume() {
 
 void IndexWorker::cancel() {
     std::lock_guard lock(mutex_);
-    cancelRequested_ = true;
-    if (indexer_)
-        indexer_->cancel();
+    stop_.request_stop();
 }
 
 bool IndexWorker::isRunning() const {
@@ -41,34 +39,31 @@ void IndexWorker::run(std::shared_ptr<EngineSession> session, const QStringList&
         return;
     }
     PhotoIndexer indexer(*session->store, *session->embedder, *session->decoder);
+    std::stop_token stop;
     {
         std::lock_guard lock(mutex_);
         indexer_ = &indexer;
+        stop = stop_.get_token();
         if (pauseBeforeStart_)
             indexer.pause();
         pauseBeforeStart_ = false;
     }
+    // Whatever way the run ends, the next one starts with a stop source of its own.
+    const auto endRun = [this] {
+        std::lock_guard lock(mutex_);
+        indexer_ = nullptr;
+        stop_ = std::stop_source();
+    };
     IndexOptions options;
     for (const QString& folder : folders)
         options.folders.push_back(folder.toStdString());
     try {
-        const IndexSummary summary = indexer.run(options, [&](const IndexProgress& step) {
-            if (cancelRequested_)
-                indexer.cancel();
-            emit progress(step);
-        });
-        {
-            std::lock_guard lock(mutex_);
-            indexer_ = nullptr;
-            cancelRequested_ = false;
-        }
+        const IndexSummary summary = indexer.run(
+            options, [&](const IndexProgress& step) { emit progress(step); }, stop);
+        endRun();
         emit finished(summary);
     } catch (const std::exception& error) {
-        {
-            std::lock_guard lock(mutex_);
-            indexer_ = nullptr;
-            cancelRequested_ = false;
-        }
+        endRun();
         emit failed(QString::fromUtf8(error.what()));
     }
 }

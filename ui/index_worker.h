@@ -2,9 +2,9 @@
 
 #include <QObject>
 #include <QStringList>
-#include <atomic>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 
 #include "core/library/photo_indexer.h"
 
@@ -13,7 +13,8 @@ namespace abc::ui {
 struct EngineSession;
 
 // Runs the library's indexing pipeline on its own thread. pause(), resume() and cancel() are
-// called from the GUI thread and reach the running indexer directly (it is thread-safe);
+// called from the GUI thread and reach the running indexer directly (it is thread-safe;
+// cancel() is a stop request on the run's std::stop_token);
 // progress and the summary come back as queued signals carrying plain values.
 class IndexWorker : public QObject {
     Q_OBJECT
@@ -35,9 +36,9 @@ class IndexWorker : public QObject {
   private:
     mutable std::mutex mutex_;
     PhotoIndexer* indexer_ = nullptr;  // the running one, owned by run()
-    // PhotoIndexer::run clears its own cancel flag when it starts, so a cancel that arrives
-    // before then is kept here and applied at the run's first progress report.
-    std::atomic<bool> cancelRequested_{false};
+    // The next or running run's: a cancel that arrives before the run starts stops it as
+    // soon as it does. Replaced when a run ends.
+    std::stop_source stop_;
     bool pauseBeforeStart_ = false;
 };
 

@@ -125,11 +125,11 @@ ImagePatches squareImage(const ModelConfig& config, std::int64_t imageTokens, st
     const std::int64_t merge = config.vision.spatialMergeSize;
     const auto side = static_cast<std::int64_t>(std::lround(std::sqrt(double(imageTokens))));
     ImagePatches patches;
-    patches.gridT = 1;
-    patches.gridH = side * merge;
-    patches.gridW = side * merge;
+    patches.grid.t = 1;
+    patches.grid.h = side * merge;
+    patches.grid.w = side * merge;
     patches.patchDim = config.vision.patchDim();
-    patches.rows = patches.gridH * patches.gridW;
+    patches.rows = patches.grid.h * patches.grid.w;
     patches.values.resize(static_cast<std::size_t>(patches.rows * patches.patchDim));
     std::normal_distribution<float> pixel(0.0f, 1.0f);
     for (auto& v : patches.values) {

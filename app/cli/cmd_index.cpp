@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <stop_token>
 #include <thread>
 
 #include "app/cli/command.h"
@@ -118,10 +119,11 @@ void run(const IndexCommand& command, int& exitCode) {
     interrupted = false;
     auto previous = std::signal(SIGINT, onInterrupt);
     std::atomic<bool> finished{false};
+    std::stop_source stop;
     std::thread watcher([&] {
         while (!finished) {
             if (interrupted) {
-                indexer.cancel();
+                stop.request_stop();
                 break;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -130,7 +132,8 @@ void run(const IndexCommand& command, int& exitCode) {
     ProgressPrinter printer;
     IndexSummary summary;
     try {
-        summary = indexer.run(options, [&](const IndexProgress& p) { printProgress(p, printer); });
+        summary = indexer.run(
+            options, [&](const IndexProgress& p) { printProgress(p, printer); }, stop.get_token());
     } catch (...) {
         printer.finish();
         finished = true;

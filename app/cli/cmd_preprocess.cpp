@@ -10,6 +10,7 @@
 #include "app/cli/command.h"
 #include "core/image/decode.h"
 #include "core/image/image_preprocessor.h"
+#include "core/image/patch_geometry.h"
 #include "core/image/png_writer.h"
 #include "core/io/error.h"
 #include "core/io/safetensors.h"
@@ -22,8 +23,8 @@ namespace fs = std::filesystem;
 struct PreprocessOptions {
     std::string image;
     std::string out;
-    std::int64_t minPixels = 256 * 28 * 28;
-    std::int64_t maxPixels = 1024 * 28 * 28;
+    std::int64_t minPixels = 256 * kModelPatchGeometry.pixelsPerToken();
+    std::int64_t maxPixels = 1024 * kModelPatchGeometry.pixelsPerToken();
     bool noExifOrientation = false;
     std::int64_t maxImagePixels = kDefaultMaxImagePixels;
     int bench = 0;
@@ -90,7 +91,7 @@ void run(const PreprocessOptions& options) {
     const nlohmann::json info = {{"original", {result.original.width, result.original.height}},
                                  {"stage1", {result.stage1.width, result.stage1.height}},
                                  {"resized", {result.resized.width, result.resized.height}},
-                                 {"grid_thw", {patches.gridT, patches.gridH, patches.gridW}},
+                                 {"grid_thw", {patches.grid.t, patches.grid.h, patches.grid.w}},
                                  {"image_tokens", patches.tokenCount()}};
     const fs::path infoPath = dir / "info.json";
     std::ofstream out(infoPath, std::ios::trunc);

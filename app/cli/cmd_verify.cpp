@@ -112,9 +112,9 @@ std::map<std::string, ImagePatches> readImages(const fs::path& dir, const json& 
                         "[t, h, w] grid in index.json");
         }
         ImagePatches patches;
-        patches.gridT = grid[0].get<int>();
-        patches.gridH = grid[1].get<int>();
-        patches.gridW = grid[2].get<int>();
+        patches.grid.t = grid[0].get<int>();
+        patches.grid.h = grid[1].get<int>();
+        patches.grid.w = grid[2].get<int>();
         patches.rows = info.shape[0];
         patches.patchDim = info.shape[1];
         patches.values.resize(static_cast<std::size_t>(info.elementCount()));

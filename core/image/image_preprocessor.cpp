@@ -15,8 +15,8 @@ ImagePreprocessor::ImagePreprocessor(ImagePreprocessorOptions options)
 }
 
 SmartResizeLimits ImagePreprocessor::stage2Limits() const {
-    return SmartResizeLimits{28, options_.minPixels, options_.maxPixels,
-                             SmartResizeFlavour::Transformers};
+    return SmartResizeLimits{kModelPatchGeometry.tokenSide(), options_.minPixels,
+                             options_.maxPixels, SmartResizeFlavour::Transformers};
 }
 
 PreprocessedImage ImagePreprocessor::preprocess(RgbImage decoded,

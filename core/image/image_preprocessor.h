@@ -8,6 +8,7 @@
 #include "core/image/decode.h"
 #include "core/image/image_patches.h"
 #include "core/image/image_size.h"
+#include "core/image/patch_geometry.h"
 #include "core/image/patchify.h"
 #include "core/image/resample.h"
 #include "core/image/rgb_image.h"
@@ -16,9 +17,10 @@
 namespace abc {
 
 struct ImagePreprocessorOptions {
-    // Stage-2 pixel budget; ABC overrides the processor's defaults with these values.
-    std::int64_t minPixels = 256 * 28 * 28;
-    std::int64_t maxPixels = 1024 * 28 * 28;
+    // Stage-2 pixel budget; ABC overrides the processor's defaults with these values
+    // (256 .. 1024 image tokens).
+    std::int64_t minPixels = 256 * kModelPatchGeometry.pixelsPerToken();
+    std::int64_t maxPixels = 1024 * kModelPatchGeometry.pixelsPerToken();
     DecodeOptions decode;
     // ABC's environment (and the reference goldens) predate Pillow 13's pass order.
     ResampleOrder resampleOrder = ResampleOrder::PillowClassic;

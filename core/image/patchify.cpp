@@ -39,11 +39,11 @@ ImagePatches patchify(const RgbImage& image, const PatchGeometry& geometry) {
                                     std::to_string(p * m));
     }
     ImagePatches patches;
-    patches.gridT = 1;
-    patches.gridH = image.height / p;
-    patches.gridW = image.width / p;
+    patches.grid.t = 1;
+    patches.grid.h = image.height / p;
+    patches.grid.w = image.width / p;
     patches.patchDim = std::int64_t{3} * t * p * p;
-    patches.rows = patches.gridT * patches.gridH * patches.gridW;
+    patches.rows = patches.grid.t * patches.grid.h * patches.grid.w;
     patches.values.resize(static_cast<std::size_t>(patches.rows * patches.patchDim));
 
     const std::size_t planeSize = static_cast<std::size_t>(p) * p;  // one [py][px] block

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "core/image/image_size.h"
+#include "core/image/patch_geometry.h"
 
 namespace abc {
 
@@ -16,15 +17,16 @@ enum class SmartResizeFlavour {
 };
 
 struct SmartResizeLimits {
-    int factor = 28;
+    int factor = kModelPatchGeometry.tokenSide();
     std::int64_t minPixels = 0;
     std::int64_t maxPixels = 0;
     SmartResizeFlavour flavour = SmartResizeFlavour::QwenVlUtils;
 };
 
-// Stage 1 (fixed by ABC): factor 28, 4*28*28 .. 16384*28*28 pixels.
-inline constexpr SmartResizeLimits kStage1Limits{28, 4 * 28 * 28, 16384 * 28 * 28,
-                                                 SmartResizeFlavour::QwenVlUtils};
+// Stage 1 (fixed by ABC): factor 28, 4 .. 16384 tokens of 28*28 pixels.
+inline constexpr SmartResizeLimits kStage1Limits{
+    kModelPatchGeometry.tokenSide(), 4 * kModelPatchGeometry.pixelsPerToken(),
+    16384 * kModelPatchGeometry.pixelsPerToken(), SmartResizeFlavour::QwenVlUtils};
 
 // The size with both sides multiples of `factor`, the pixel count inside [min, max] and the
 // aspect ratio kept as well as possible; the exact Python arithmetic (doubles, round() ties

@@ -42,8 +42,9 @@ class ImagePhotoDecoder : public PhotoDecoder {
     explicit ImagePhotoDecoder(const PhotoDecoderOptions& options)
         : preprocessor_(std::make_shared<const ImagePreprocessor>(makeOptions(options))),
           timeLimit_(options.timeLimit) {
-        fingerprint_ = "image:pixels=" + std::to_string(options.minImageTokens * 28 * 28) + ".." +
-                       std::to_string(options.maxImageTokens * 28 * 28) + ",exif-orientation=on";
+        const std::int64_t pixels = kModelPatchGeometry.pixelsPerToken();
+        fingerprint_ = "image:pixels=" + std::to_string(options.minImageTokens * pixels) + ".." +
+                       std::to_string(options.maxImageTokens * pixels) + ",exif-orientation=on";
     }
 
     std::string fingerprint() const override { return fingerprint_; }
@@ -83,8 +84,8 @@ class ImagePhotoDecoder : public PhotoDecoder {
             throw Error("image tokens", "need 0 < minimum <= maximum");
         }
         ImagePreprocessorOptions result;
-        result.minPixels = std::int64_t{options.minImageTokens} * 28 * 28;
-        result.maxPixels = std::int64_t{options.maxImageTokens} * 28 * 28;
+        result.minPixels = options.minImageTokens * kModelPatchGeometry.pixelsPerToken();
+        result.maxPixels = options.maxImageTokens * kModelPatchGeometry.pixelsPerToken();
         result.decode.applyExifOrientation = true;
         return result;
     }

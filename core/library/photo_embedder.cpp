@@ -72,7 +72,10 @@ std::vector<Embedding> ModelPhotoEmbedder::embedImages(
     std::vector<Embedding> out;
     out.reserve(images.size());
     for (std::size_t i = 0; i < images.size(); ++i) {
-        if (hooks.cancelRequested && hooks.cancelRequested()) {
+        if (hooks.beforeItem) {
+            hooks.beforeItem();
+        }
+        if (hooks.stop.stop_requested()) {
             throw Cancelled();
         }
         const EmbedRequest request =

@@ -30,9 +30,9 @@ class PhotoEmbedder {
     virtual int dimension() const = 0;
     virtual bool supportsInstructions() const = 0;
     // One vector per image, in order; with a non-empty instruction the instruct adapter is on.
-    // hooks.cancelRequested is polled before each image (true -> abc::Cancelled) and may block
-    // (the indexer parks there while paused), so implementations hold no shared lock across
-    // that call.
+    // hooks.beforeItem runs before each image and may block (the indexer parks there while
+    // paused), so implementations hold no shared lock across that call; then a stop request
+    // on hooks.stop throws abc::Cancelled.
     virtual std::vector<Embedding> embedImages(
         const std::vector<std::shared_ptr<const ImagePatches>>& images,
         const std::string& instruction, const EmbedHooks& hooks = {}) = 0;

@@ -1,14 +1,13 @@
 #pragma once
 
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
-#include <mutex>
+#include <stop_token>
 #include <string>
 #include <vector>
 
+#include "core/library/pause_gate.h"
 #include "core/library/photo_record.h"
 #include "core/library/photo_scanner.h"
 
@@ -77,49 +76,43 @@ struct IndexSummary {
     double seconds = 0.0;
 };
 
-// Keeps a library's vectors in step with its folders:
+// Keeps a library's vectors in step with its folders, in five phases (index_*_phase.h):
 //   scan -> compare with the store (new/changed/moved/deleted; unchanged files are not read)
-//   -> hash + probe new/changed files (recorded in groups, one transaction each) -> decode
-//   threads -> batcher by token count -> model thread -> one transaction per batch.
+//   -> hash + probe new/changed files (recorded in groups, one transaction each) -> forget
+//   the files seen gone -> embed: decode threads -> batcher by token count -> model thread
+//   -> one transaction per batch.
 // Every committed batch stays committed, so a run killed at any point resumes with only the
 // photos that have no vector yet.
 //
-// Thread-safety: run() blocks and is meant for a worker thread; pause(), resume(), cancel()
-// and isPaused() may be called from any thread while it runs (also from the progress
-// callback). The progress callback is called on the thread that runs run(), never
-// concurrently with itself.
+// Thread-safety: run() blocks and is meant for a worker thread; pause(), resume() and
+// isPaused() may be called from any thread while it runs (also from the progress callback),
+// and so may the stop request on the token run() was given. The progress callback is called
+// on the thread that runs run(), never concurrently with itself.
 class PhotoIndexer {
   public:
     PhotoIndexer(LibraryStore& store, PhotoEmbedder& embedder, const PhotoDecoder& decoder);
 
+    // A stop request on `stop` ends the run after the photo in hand: the batch being embedded
+    // is dropped uncommitted; every batch committed before stays, so the next run embeds
+    // exactly the photos left (IndexSummary::cancelled). A stop during the folder walk throws
+    // abc::Cancelled.
     IndexSummary run(const IndexOptions& options,
-                     const std::function<void(const IndexProgress&)>& onProgress = {});
+                     const std::function<void(const IndexProgress&)>& onProgress = {},
+                     std::stop_token stop = {});
 
     // Honoured between two photos, within the current batch: each pipeline thread (scanner,
     // hashers, decoders, the model between the photos of a batch) finishes the file in hand
-    // and then waits on a condition variable, using no CPU, until resume() or cancel(). The
-    // model thread reports progress with `paused` set when it parks.
-    void pause();
-    void resume();
-    // Stops after the photo in hand: the batch being embedded is dropped uncommitted; every
-    // batch committed before stays, so the next run embeds exactly the photos left.
-    void cancel();
-    bool isPaused() const;
+    // and then waits, using no CPU, until resume() or a stop request. The model thread
+    // reports progress with `paused` set when it parks.
+    void pause() { pause_.pause(); }
+    void resume() { pause_.resume(); }
+    bool isPaused() const { return pause_.isPaused(); }
 
   private:
-    bool waitWhilePaused();  // false when cancelled
-    // Time spent paused since construction: rates and ETAs leave it out, or a pause of a
-    // minute would read as a collapse in photos/s.
-    std::chrono::steady_clock::duration pausedSoFar() const;
     LibraryStore& store_;
     PhotoEmbedder& embedder_;
     const PhotoDecoder& decoder_;
-    mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    bool paused_ = false;
-    std::chrono::steady_clock::time_point pausedSince_;
-    std::chrono::steady_clock::duration pausedTotal_{};
-    std::atomic<bool> cancelled_{false};
+    PauseGate pause_;
 };
 
 }  // namespace abc

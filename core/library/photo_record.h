@@ -16,6 +16,11 @@ struct PhotoFile {
     std::string path;  // absolute, lexically normal
     std::int64_t sizeBytes = 0;
     std::int64_t mtimeNs = 0;  // nanoseconds since the epoch
+
+    // Same size and modification time: taken for the same content without reading it.
+    bool looksUnchangedFrom(const PhotoFile& before) const {
+        return sizeBytes == before.sizeBytes && mtimeNs == before.mtimeNs;
+    }
 };
 
 // What the library knows about one photo (one content).

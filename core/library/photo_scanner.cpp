@@ -158,7 +158,7 @@ bool isNotAPhotoReason(const std::string& reason) {
 }
 
 ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions& options,
-                       const std::function<bool()>& cancelRequested) {
+                       std::stop_token stop, const std::function<void()>& beforeFolder) {
     ScanReport report;
     std::set<std::pair<dev_t, ino_t>> seenFolders;
     std::set<std::pair<dev_t, ino_t>> seenFiles;
@@ -186,7 +186,10 @@ ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions&
         pending.push_back(absolute);
     }
     while (!pending.empty()) {
-        if (cancelRequested && cancelRequested()) {
+        if (beforeFolder) {
+            beforeFolder();
+        }
+        if (stop.stop_requested()) {
             throw Cancelled();
         }
         const fs::path folder = pending.back();

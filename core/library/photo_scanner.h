@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -52,10 +53,11 @@ bool isNotAPhotoReason(const std::string& reason);
 
 // Walks folders recursively. Paths are absolute and lexically normal; a folder reached twice
 // through symlinks (a loop, or two links to one place) is walked once and the repeat is
-// reported. `cancelRequested`, polled per folder, stops the walk by throwing abc::Cancelled.
+// reported. Before each folder `beforeFolder` runs (it may block: an indexer parks there
+// while paused), then a stop request on `stop` ends the walk by throwing abc::Cancelled.
 // Thread-safety: a free function with no shared state.
 ScanReport scanFolders(const std::vector<std::string>& roots, const ScanOptions& options = {},
-                       const std::function<bool()>& cancelRequested = {});
+                       std::stop_token stop = {}, const std::function<void()>& beforeFolder = {});
 
 // XXH3-128 of the file's bytes as 32 hex digits; reads the file in chunks.
 std::string hashFileContent(const std::string& path);

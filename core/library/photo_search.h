@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "core/library/approximate_index.h"
 #include "core/library/combined_query.h"
 #include "core/library/embedding_matrix.h"
 #include "core/library/library_store.h"
+#include "core/library/live_approximate_index.h"
 #include "core/library/near_duplicates.h"
 #include "core/library/photo_record.h"
 
@@ -76,54 +76,13 @@ struct DuplicateGroupPair {
     float similarity = 0.0f;
 };
 
-// When a PhotoSearch answers from an ApproximateIndex instead of scanning every vector.
-struct PhotoSearchOptions {
-    // From this many vectors on, an approximate index is built on a background thread and
-    // answers once ready (exact scans until then); 0: never. At 200k x 3584 an exact int8
-    // scan reads 0.7 GB per query (~140 ms on the 2-core VM), the index a few MB.
-    std::size_t approximateIndexRows = 200000;
-    // Rebuilt in the background once this share of its rows was deleted or rewritten.
-    double rebuildFraction = 0.10;
-    ApproximateIndex::Options index;
-};
-
-// How the last ranking was answered.
-struct SearchStats {
-    bool approximate = false;    // by the approximate index (plus any rows not yet in it)
-    bool fellBack = false;       // the index was asked, too few of its candidates passed the
-                                 // filter, and the exact scan answered
-    std::size_t candidates = 0;  // rows the index proposed
-};
-
-// The approximate index's state, for tests, status lines and logs.
-struct ApproximateIndexStatus {
-    enum class State {
-        Off,       // approximateIndexRows = 0
-        Exact,     // fewer vectors than the threshold: exact scans
-        Building,  // first build running: exact scans meanwhile
-        Ready,     // answering (possibly while a rebuild runs)
-        Failed,    // the build threw: exact scans; `error` says why
-    };
-    State state = State::Off;
-    std::size_t threshold = 0;
-    std::size_t vectors = 0;      // rows in the matrix
-    std::size_t indexedRows = 0;  // rows in the graph, stale ones included
-    std::size_t staleRows = 0;    // of those, deleted or rewritten since: skipped
-    std::size_t pendingRows = 0;  // appended since the build: scanned exactly until added
-    bool rebuilding = false;
-    std::size_t builds = 0;         // completed builds
-    double lastBuildSeconds = 0.0;  // wall time of the last completed build
-    std::string error;
-    std::string describe() const;  // one line, e.g. "approximate index: ready, 250000 rows, ..."
-};
-
 // Search over one library for one model. Loads the model's plain image vectors once into an
 // EmbeddingMatrix and keeps it in step with the store: every call first checks the store's
 // data version and applies only the rows that changed (also writes by other processes).
 //
 // Libraries of at least PhotoSearchOptions::approximateIndexRows vectors get an approximate
-// index, built and kept up on a thread PhotoSearch owns (the destructor stops and joins it);
-// see docs/library.md, Search.
+// index, built and kept up on a thread PhotoSearch owns (the destructor stops and joins it;
+// live_approximate_index.h); see docs/library.md, Search.
 //
 // Thread-safety: all methods may be called from any thread; they are serialised internally,
 // except instruction mode's per-photo embedding, which runs outside the lock. Model calls

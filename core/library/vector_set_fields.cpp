@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/image/patch_geometry.h"
 #include "core/library/instruction_fingerprint.h"
 
 namespace abc {
@@ -45,7 +46,7 @@ void addPixelRange(std::map<std::string, std::string>& fields, std::string_view 
         if (ec != std::errc() || end != pixels.data() + pixels.size()) {
             return std::string(pixels);
         }
-        return std::to_string(value / (28 * 28));
+        return std::to_string(value / kModelPatchGeometry.pixelsPerToken());
     };
     fields["min_image_tokens"] = tokens(range.substr(0, dots));
     fields["image_tokens"] = tokens(range.substr(dots + 2));

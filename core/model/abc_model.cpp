@@ -187,16 +187,16 @@ std::vector<float> AbcModel::embed(const std::vector<std::int64_t>& inputIds,
                                      " does not match the vision tower (" +
                                      std::to_string(config.vision.patchDim()) + ")");
         }
-        if (image->gridT <= 0 || image->gridH <= 0 || image->gridW <= 0 ||
-            image->gridH % merge != 0 || image->gridW % merge != 0) {
+        if (image->grid.t <= 0 || image->grid.h <= 0 || image->grid.w <= 0 ||
+            image->grid.h % merge != 0 || image->grid.w % merge != 0) {
             throw Error(subject, "grid must be positive and a multiple of the merge size");
         }
-        if (image->rows != image->gridT * image->gridH * image->gridW ||
+        if (image->rows != image->grid.t * image->grid.h * image->grid.w ||
             static_cast<std::int64_t>(image->values.size()) != image->rows * image->patchDim) {
             throw Error(subject, "patch count does not match its grid");
         }
-        grids.push_back({image->gridT, image->gridH, image->gridW});
-        expectedTokens += image->gridT * image->gridH * image->gridW / (merge * merge);
+        grids.push_back(image->grid);
+        expectedTokens += image->grid.t * image->grid.h * image->grid.w / (merge * merge);
         totalRows += image->rows;
     }
     if (imageTokens != expectedTokens) {
@@ -265,7 +265,10 @@ std::vector<std::vector<float>> AbcModel::embedBatch(const std::vector<ModelInpu
     std::vector<std::vector<float>> out;
     out.reserve(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        if (hooks.cancelRequested && hooks.cancelRequested()) {
+        if (hooks.beforeItem) {
+            hooks.beforeItem();
+        }
+        if (hooks.stop.stop_requested()) {
             throw Cancelled();
         }
         out.push_back(embed(inputs[i].inputIds, inputs[i].images, inputs[i].instruct));

@@ -67,7 +67,7 @@ struct Embedder::Impl {
             if (!request.image) {
                 throw Error("request", "an image request without image patches");
             }
-            grid = {request.image->gridT, request.image->gridH, request.image->gridW};
+            grid = request.image->grid;
         }
         return abcInputIds(tokenizer, promptKind(request), request.text, grid,
                            model->config().vision.spatialMergeSize);

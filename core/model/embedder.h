@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -55,7 +56,10 @@ using Embedding = std::vector<float>;  // L2-normalised, dimension() floats
 
 struct EmbedHooks {
     std::function<void(std::size_t done, std::size_t total)> progress;  // after each item
-    std::function<bool()> cancelRequested;  // polled between items; true -> abc::Cancelled
+    // Before each item; may block (an indexer parks there while paused).
+    std::function<void()> beforeItem;
+    // Checked before each item, after beforeItem: a stop request throws abc::Cancelled.
+    std::stop_token stop;
 };
 
 // The ABC embedding model. Thread-safety: one Embedder may be shared by threads; embed()
@@ -70,7 +74,7 @@ class Embedder {
 
     // Vectors in the order of the requests. Batches of mixed sizes give the same vectors as
     // one-by-one calls. Throws abc::Error for an image+instruction request without an
-    // instruct adapter, abc::Cancelled when the hook asks to stop.
+    // instruct adapter, abc::Cancelled when hooks.stop is requested.
     std::vector<Embedding> embed(const std::vector<EmbedRequest>& requests,
                                  const EmbedHooks& hooks = {});
     Embedding embedText(const std::string& text);

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/image/patch_geometry.h"
+
 namespace abc {
 
 // The activations transformers' ACT2FN offers that Qwen2-VL configurations use.
@@ -20,9 +22,9 @@ struct VisionConfig {
     std::int64_t hiddenSize = 3584;  // merger output = the language model's hidden size
     std::int64_t numHeads = 16;
     std::int64_t inChannels = 3;
-    std::int64_t patchSize = 14;
-    std::int64_t spatialMergeSize = 2;
-    std::int64_t temporalPatchSize = 2;
+    std::int64_t patchSize = kModelPatchGeometry.patchSize;
+    std::int64_t spatialMergeSize = kModelPatchGeometry.mergeSize;
+    std::int64_t temporalPatchSize = kModelPatchGeometry.temporalPatchSize;
     double mlpRatio = 4.0;
     std::string hiddenAct = "quick_gelu";
 

@@ -1,0 +1,1 @@
+// A core folder that core/CMakeLists.txt does not declare: the layering check must say so.
