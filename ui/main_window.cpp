@@ -113,9 +113,7 @@ SimilarityMatrix toUiMatrix(const abc::SimilarityMatrix& matrix) {
     return out;
 }
 
-}  // namespace
-
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSettings::load()) {
+void registerQueuedTypes() {
     qRegisterMetaType<abc::ui::PhotoHits>();
     qRegisterMetaType<abc::ui::SearchQuery>();
     qRegisterMetaType<abc::ui::SearchTiming>();
@@ -125,16 +123,60 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     qRegisterMetaType<abc::IndexProgress>();
     qRegisterMetaType<abc::IndexSummary>();
     qRegisterMetaType<std::shared_ptr<abc::ui::EngineSession>>();
+}
 
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSettings::load()) {
+    registerQueuedTypes();
     setWindowTitle(QStringLiteral("ABC Photos"));
     setObjectName(QStringLiteral("mainWindow"));
     setAcceptDrops(true);
 
-    // --- search tab ---
-    auto* searchPage = new QWidget(this);
-    auto* layout = new QVBoxLayout(searchPage);
-    auto* queryRow = new QHBoxLayout;
-    searchBar_ = new QLineEdit(searchPage);
+    buildCentralWidget();
+    buildDocks();
+    buildStatusBar();
+    buildMenus();
+    startWorkers();
+    connectResults();
+    connectPanels();
+    buildShortcuts();
+
+    updateInstructionChoices();
+    setIndexingUi(false);
+    setSearchingUi(false);
+    resize(1280, 800);
+    restoreWindowState();
+    showStatus(tr("Starting…"));
+}
+
+void MainWindow::buildCentralWidget() {
+    experiment_ = new ExperimentPanel(this);
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName(QStringLiteral("mainTabs"));
+    tabs_->setAccessibleName(tr("Search or experiment"));
+    tabs_->addTab(buildSearchPage(), tr("&Search"));
+    tabs_->addTab(experiment_, tr("E&xperiment"));
+    stack_ = new QStackedWidget(this);
+    stack_->addWidget(tabs_);
+    setCentralWidget(stack_);
+}
+
+QWidget* MainWindow::buildSearchPage() {
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    layout->addLayout(buildQueryRow(page));
+    filterBar_ = new FilterBar(page);
+    filterBar_->setFilter(settings_.filter);  // before it is connected: nothing to re-run yet
+    layout->addWidget(filterBar_);
+    buildResultsGrid(page);
+    layout->addWidget(resultsView_, 1);
+    buildResultsNotices(page, layout);
+    return page;
+}
+
+QLayout* MainWindow::buildQueryRow(QWidget* page) {
+    searchBar_ = new QLineEdit(page);
     searchBar_->setObjectName(QStringLiteral("searchBar"));
     searchBar_->setPlaceholderText(tr("Describe a photo: \"a dog on the beach\" (Ctrl+F)"));
     searchBar_->setAccessibleName(tr("Search query"));
@@ -142,7 +184,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
         tr("Plain text, or combine: beach + sunset - people, 2:cat + 0.5:dog, "
            "image:/path/photo.jpg"));
     searchBar_->setClearButtonEnabled(true);
-    instructionBar_ = new QLineEdit(searchPage);
+    instructionBar_ = new QLineEdit(page);
     instructionBar_->setObjectName(QStringLiteral("instructionBar"));
     instructionBar_->setPlaceholderText(
         tr("Optional instruction: \"what is the animal on the left?\""));
@@ -158,7 +200,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     instructionMenu_ = new QMenu(this);
     instructionMenu_->setObjectName(QStringLiteral("instructionMenu"));
     instructionMenu_->setAccessibleName(tr("Recent and example instructions"));
-    instructionChoices_ = new QToolButton(searchPage);
+    instructionChoices_ = new QToolButton(page);
     instructionChoices_->setObjectName(QStringLiteral("instructionChoices"));
     instructionChoices_->setAccessibleName(tr("Recent and example instructions"));
     instructionChoices_->setToolTip(tr("Recent and example instructions (Alt+Down)"));
@@ -171,45 +213,55 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
         auto* shortcut = new QShortcut(key, instructionBar_, nullptr, nullptr, Qt::WidgetShortcut);
         connect(shortcut, &QShortcut::activated, instructionChoices_, &QToolButton::showMenu);
     }
-    auto* searchButton = new QPushButton(tr("Search"), searchPage);
+    auto* searchButton = new QPushButton(tr("Search"), page);
     searchButton->setObjectName(QStringLiteral("searchButton"));
     searchButton->setAccessibleName(tr("Run the search"));
-    queryRow->addWidget(searchBar_, 3);
+    connect(searchBar_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
+    connect(instructionBar_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
+    connect(searchButton, &QPushButton::clicked, this, &MainWindow::runSearch);
+
+    auto* row = new QHBoxLayout;
+    row->addWidget(searchBar_, 3);
     auto* instructionRow = new QHBoxLayout;
     instructionRow->setSpacing(0);
     instructionRow->addWidget(instructionBar_, 1);
     instructionRow->addWidget(instructionChoices_);
-    queryRow->addLayout(instructionRow, 2);
-    queryRow->addWidget(searchButton);
-    layout->addLayout(queryRow);
-    filterBar_ = new FilterBar(searchPage);
-    filterBar_->setFilter(settings_.filter);  // before it is connected: nothing to re-run yet
-    layout->addWidget(filterBar_);
+    row->addLayout(instructionRow, 2);
+    row->addWidget(searchButton);
+    return row;
+}
 
+void MainWindow::buildResultsGrid(QWidget* page) {
     thumbnails_ = new ThumbnailProvider(256, {}, this);
     thumbnails_->setObjectName(QStringLiteral("resultThumbnails"));
     resultsModel_ = new ResultsModel(thumbnails_, this);
-    resultsView_ = new ResultsView(searchPage);
+    resultsView_ = new ResultsView(page);
     resultsView_->setItemDelegate(new ResultTileDelegate(160, resultsView_));
     resultsView_->setModel(resultsModel_);
     resultsView_->setDragEnabled(false);
     resultsView_->setAcceptDrops(false);
     resultsView_->viewport()->setAcceptDrops(false);
-    layout->addWidget(resultsView_, 1);
+}
+
+void MainWindow::buildResultsNotices(QWidget* page, QVBoxLayout* layout) {
+    // Each notice sits between the filter bar and the grid, in this order from the top.
+    const auto aboveGrid = [&](QLabel* notice) {
+        notice->hide();
+        layout->insertWidget(layout->indexOf(resultsView_), notice);
+    };
     // An empty grid under active filters says why and offers the way out.
     noMatches_ = new QLabel(
         tr("No photo matches both the search and the filters. <a href=\"reset\">Reset the "
            "filters</a>"),
-        searchPage);
+        page);
     noMatches_->setObjectName(QStringLiteral("noMatches"));
     noMatches_->setAccessibleName(tr("No results under the filters"));
     noMatches_->setAlignment(Qt::AlignCenter);
     noMatches_->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
-    noMatches_->hide();
-    layout->insertWidget(layout->indexOf(resultsView_), noMatches_);
+    aboveGrid(noMatches_);
     // After the image detail changed: why searches still answer from the earlier vectors, and
     // the way to the new ones.
-    imageDetailNotice_ = new QLabel(searchPage);
+    imageDetailNotice_ = new QLabel(page);
     imageDetailNotice_->setObjectName(QStringLiteral("imageDetailNotice"));
     imageDetailNotice_->setAccessibleName(tr("Image detail changed"));
     imageDetailNotice_->setWordWrap(true);
@@ -217,27 +269,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     imageDetailNotice_->setMargin(6);
     imageDetailNotice_->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
                                                 Qt::LinksAccessibleByKeyboard);
-    imageDetailNotice_->hide();
-    layout->insertWidget(layout->indexOf(resultsView_), imageDetailNotice_);
-    resultsBanner_ = new QLabel(searchPage);
+    aboveGrid(imageDetailNotice_);
+    resultsBanner_ = new QLabel(page);
     resultsBanner_->setObjectName(QStringLiteral("resultsBanner"));
     resultsBanner_->setAccessibleName(tr("What the results show"));
     resultsBanner_->setTextFormat(Qt::PlainText);  // file names and queries, never markup
     resultsBanner_->setWordWrap(true);
     resultsBanner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    resultsBanner_->hide();
-    layout->insertWidget(layout->indexOf(resultsView_), resultsBanner_);
+    aboveGrid(resultsBanner_);
+}
 
-    experiment_ = new ExperimentPanel(this);
-    tabs_ = new QTabWidget(this);
-    tabs_->setObjectName(QStringLiteral("mainTabs"));
-    tabs_->setAccessibleName(tr("Search or experiment"));
-    tabs_->addTab(searchPage, tr("&Search"));
-    tabs_->addTab(experiment_, tr("E&xperiment"));
-    stack_ = new QStackedWidget(this);
-    stack_->addWidget(tabs_);
-    setCentralWidget(stack_);
-
+void MainWindow::buildDocks() {
     auto* foldersDock = new QDockWidget(tr("Folders"), this);
     foldersDock->setObjectName(QStringLiteral("foldersDock"));
     folders_ = new FoldersPanel(foldersDock);
@@ -248,11 +290,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     detail_ = new DetailPane(detailDock);
     detailDock->setWidget(detail_);
     addDockWidget(Qt::RightDockWidgetArea, detailDock);
+}
 
-    buildStatusBar();
-    buildMenus();
-
-    // --- workers: model calls never run on this thread ---
+void MainWindow::startWorkers() {
+    // Model calls never run on this thread.
     searchWorker_ = new SearchWorker;
     searchWorker_->moveToThread(&searchThread_);
     connect(&searchThread_, &QThread::finished, searchWorker_, &QObject::deleteLater);
@@ -285,10 +326,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     indexThread_.setObjectName(QStringLiteral("indexing"));
     indexThread_.start();
 
-    // --- interactions ---
-    connect(searchBar_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
-    connect(instructionBar_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
-    connect(searchButton, &QPushButton::clicked, this, &MainWindow::runSearch);
+    connect(&modelLoader_, &QFutureWatcher<LoadOutcome>::finished, this, [this] {
+        const LoadOutcome outcome = modelLoader_.result();
+        if (!outcome.error.isEmpty()) {
+            showStatus(tr("The model could not be loaded: %1").arg(outcome.error));
+            return;
+        }
+        setSession(outcome.session);
+    });
+}
+
+void MainWindow::connectResults() {
     connect(resultsView_, &ResultsView::resultsPainted, this, &MainWindow::onResultsPainted);
     connect(resultsView_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) {
@@ -307,6 +355,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     connect(resultsView_, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
         detail_->showHit(resultsModel_->hit(index.row()));
     });
+}
+
+void MainWindow::connectPanels() {
     connect(detail_, &DetailPane::findSimilarRequested, this, &MainWindow::findSimilar);
     connect(folders_, &FoldersPanel::addRequested, this, &MainWindow::addFolder);
     connect(folders_, &FoldersPanel::removeRequested, this, &MainWindow::confirmRemoveFolder);
@@ -314,15 +365,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
     connect(noMatches_, &QLabel::linkActivated, filterBar_, &FilterBar::reset);
     connect(imageDetailNotice_, &QLabel::linkActivated, this, &MainWindow::startIndexing);
-    connect(&modelLoader_, &QFutureWatcher<LoadOutcome>::finished, this, [this] {
-        const LoadOutcome outcome = modelLoader_.result();
-        if (!outcome.error.isEmpty()) {
-            showStatus(tr("The model could not be loaded: %1").arg(outcome.error));
-            return;
-        }
-        setSession(outcome.session);
-    });
+}
 
+void MainWindow::buildShortcuts() {
     const auto focusSearch = [this] {
         tabs_->setCurrentIndex(0);
         searchBar_->setFocus(Qt::ShortcutFocusReason);
@@ -340,13 +385,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     connect(stopSearchShortcut_, &QShortcut::activated, this, &MainWindow::stopSearch);
     // Down from the search bar goes on to the results.
     resultsView_->enterFrom(searchBar_);
-
-    updateInstructionChoices();
-    setIndexingUi(false);
-    setSearchingUi(false);
-    resize(1280, 800);
-    restoreWindowState();
-    showStatus(tr("Starting…"));
 }
 
 MainWindow::~MainWindow() {

@@ -11,6 +11,7 @@
 #include "ui/search_worker.h"
 
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QMenu;
 class QProgressBar;
@@ -20,6 +21,7 @@ class QStackedWidget;
 class QStringListModel;
 class QTabWidget;
 class QToolButton;
+class QVBoxLayout;
 
 namespace abc {
 struct IndexProgress;
@@ -135,8 +137,21 @@ class MainWindow : public QMainWindow {
     void dropEvent(QDropEvent* event) override;
 
   private:
-    void buildMenus();
+    // The constructor's parts, in the order it calls them: each builds one region of the
+    // window, or wires one group of signals, with what the earlier ones built.
+    void buildCentralWidget();
+    QWidget* buildSearchPage();
+    QLayout* buildQueryRow(QWidget* page);
+    void buildResultsGrid(QWidget* page);
+    // The lines between the filter bar and the grid: no matches, image detail, the banner.
+    void buildResultsNotices(QWidget* page, QVBoxLayout* layout);
+    void buildDocks();
     void buildStatusBar();
+    void buildMenus();
+    void startWorkers();
+    void connectResults();
+    void connectPanels();
+    void buildShortcuts();
     void restoreWindowState();
     // Keeps the window inside the available area of the screen it is on (smaller if need be).
     void fitToScreen();
