@@ -34,6 +34,7 @@
 #include "core/io/path.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
+#include "core/library/photo_scanner.h"
 #include "core/library/photo_search.h"
 #include "core/model/device.h"
 #include "core/version.h"
@@ -81,15 +82,13 @@ QString formatDuration(double seconds) {
     return QObject::tr("%1 h %2 min").arg(int(seconds / 3600)).arg(int(seconds / 60) % 60);
 }
 
-QString firstDroppedImage(const QMimeData* mime) {
+// The first local file or folder among dropped URLs ("" when there is none).
+QString firstDroppedPath(const QMimeData* mime) {
     if (!mime->hasUrls())
         return {};
     for (const QUrl& url : mime->urls()) {
-        if (!url.isLocalFile())
-            continue;
-        const QString path = url.toLocalFile();
-        if (QFileInfo(path).isFile())
-            return path;  // the library's decoder says whether it is an image
+        if (url.isLocalFile() && QFileInfo::exists(url.toLocalFile()))
+            return QFileInfo(url.toLocalFile()).absoluteFilePath();
     }
     return {};
 }
@@ -277,6 +276,14 @@ void MainWindow::buildResultsNotices(QWidget* page, QVBoxLayout* layout) {
     resultsBanner_->setWordWrap(true);
     resultsBanner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     aboveGrid(resultsBanner_);
+    dropHint_ = new QLabel(page);
+    dropHint_->setObjectName(QStringLiteral("dropHint"));
+    dropHint_->setAccessibleName(tr("What dropping does"));
+    dropHint_->setTextFormat(Qt::PlainText);
+    dropHint_->setWordWrap(true);
+    dropHint_->setFrameShape(QFrame::Box);
+    dropHint_->setMargin(8);
+    aboveGrid(dropHint_);
 }
 
 void MainWindow::buildDocks() {
@@ -811,6 +818,7 @@ void MainWindow::findSimilar(const QString& path) {
 
 void MainWindow::submit(SearchQuery query) {
     tabs_->setCurrentIndex(0);
+    dropHint_->hide();
     query.topK = topK_;
     query.filter = settings_.filter;  // the filter shown when it was asked, whatever the kind
     lastQuery_ = query;
@@ -1262,19 +1270,66 @@ void MainWindow::openDuplicates() {
     view->activateWindow();
 }
 
-// --- drag and drop: an image dropped on the window searches by example ---
+// --- drag and drop: an image dropped on the window searches by example, a folder is added ---
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (!firstDroppedImage(event->mimeData()).isEmpty())
-        event->acceptProposedAction();
+    const QString path = firstDroppedPath(event->mimeData());
+    // Tiles dragged out of the grid are for other programs, not a search of their own.
+    if (path.isEmpty() || event->source() == resultsView_)
+        return;
+    // Accepted either way: a file that is no image is refused on drop, with the reason.
+    event->acceptProposedAction();
+    dropHint_->setPalette(palette());
+    dropHint_->setText(QFileInfo(path).isDir()
+                           ? tr("Drop to add %1 to the library").arg(path)
+                           : tr("Drop to find photos like %1").arg(QFileInfo(path).fileName()));
+    dropHint_->show();
+}
+
+void MainWindow::dragLeaveEvent(QDragLeaveEvent* event) {
+    dropHint_->hide();
+    QMainWindow::dragLeaveEvent(event);
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-    const QString path = firstDroppedImage(event->mimeData());
-    if (path.isEmpty())
+    const QString path = firstDroppedPath(event->mimeData());
+    dropHint_->hide();
+    if (path.isEmpty() || event->source() == resultsView_)
         return;
     event->acceptProposedAction();
+    if (QFileInfo(path).isDir()) {
+        confirmAddDroppedFolder(path);
+        return;
+    }
+    if (!detectMediaType(path.toStdString())) {
+        // The search and its results stay as they were; the refusal is said where it was dropped.
+        QPalette colours = palette();
+        colours.setColor(QPalette::WindowText,
+                         readableOn(QColor(0xc0, 0x1c, 0x28), colours.color(QPalette::Window)));
+        dropHint_->setPalette(colours);
+        dropHint_->setText(
+            tr("%1 is not an image, so it cannot be searched by; the search is unchanged")
+                .arg(QFileInfo(path).fileName()));
+        dropHint_->show();
+        showStatus(dropHint_->text());
+        return;
+    }
     searchByExample(path);
+}
+
+void MainWindow::confirmAddDroppedFolder(const QString& folder) {
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Add folder"),
+                                tr("Add %1 to the library and index its photos?").arg(folder),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("addDroppedFolderConfirmation"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* add = box->addButton(tr("&Add and index"), QMessageBox::AcceptRole);
+    add->setObjectName(QStringLiteral("confirmAddFolder"));
+    QPushButton* cancel = box->addButton(QMessageBox::Cancel);
+    cancel->setObjectName(QStringLiteral("cancelAddFolder"));
+    box->setDefaultButton(add);
+    connect(add, &QPushButton::clicked, this, [this, folder] { addFolder(folder); });
+    box->open();
 }
 
 }  // namespace abc::ui

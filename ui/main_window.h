@@ -134,6 +134,7 @@ class MainWindow : public QMainWindow {
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragLeaveEvent(QDragLeaveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
   private:
@@ -188,6 +189,7 @@ class MainWindow : public QMainWindow {
     void refreshFolders();
     void applyFilter(const PhotoFilter& filter);
     void updateInstructionChoices();
+    void confirmAddDroppedFolder(const QString& folder);
 
     AppSettings settings_;
     std::shared_ptr<EngineSession> session_;
@@ -213,6 +215,7 @@ class MainWindow : public QMainWindow {
     QLabel* noMatches_ = nullptr;
     QLabel* imageDetailNotice_ = nullptr;
     QLabel* resultsBanner_ = nullptr;  // what the grid shows, or why the search failed
+    QLabel* dropHint_ = nullptr;       // what a drop would do while hovering, or why it was refused
     DuplicatesView* duplicates_ = nullptr;
     ExperimentPanel* experiment_ = nullptr;
     QLabel* statusLabel_ = nullptr;
