@@ -43,6 +43,12 @@ class DetailPane : public QWidget {
     // Replaces the D-Bus file manager ("Show in folder" falls back to opening the folder).
     void setFileManager(FileManager fileManager) { fileManager_ = std::move(fileManager); }
 
+    // The pane's actions on the photo shown, each saying what it did (the grid's context menu
+    // comes here too, so both speak alike).
+    void openWithDefaultApplication();
+    void showInFolder();
+    void copyPath();
+
   signals:
     void findSimilarRequested(const QString& path);
     // The date line is final for the photo shown (the library answered, or had nothing).
@@ -55,9 +61,6 @@ class DetailPane : public QWidget {
     void fitPreview();
     void showDate(const QString& takenAt);
     void updateInfo();
-    void openWithDefaultApplication();
-    void showInFolder();
-    void copyPath();
     void tell(const QString& text, bool failed);
     // The file shown is still there; otherwise says so and returns false.
     bool stillThere();

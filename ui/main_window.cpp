@@ -2,11 +2,14 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QCompleter>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,10 +21,12 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
+#include <QSet>
 #include <QSettings>
 #include <QShortcut>
 #include <QShowEvent>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStringListModel>
 #include <QTabWidget>
@@ -45,6 +50,7 @@
 #include "ui/filter_bar.h"
 #include "ui/first_run_page.h"
 #include "ui/folders_panel.h"
+#include "ui/grid_controls.h"
 #include "ui/index_worker.h"
 #include "ui/indexing_estimate.h"
 #include "ui/library_load_indicator.h"
@@ -52,6 +58,7 @@
 #include "ui/photo_preview.h"
 #include "ui/readable_colour.h"
 #include "ui/result_tile_delegate.h"
+#include "ui/results_actions.h"
 #include "ui/results_model.h"
 #include "ui/results_view.h"
 #include "ui/settings_dialog.h"
@@ -169,6 +176,7 @@ QWidget* MainWindow::buildSearchPage() {
     filterBar_->setFilter(settings_.filter);  // before it is connected: nothing to re-run yet
     layout->addWidget(filterBar_);
     buildResultsGrid(page);
+    layout->addWidget(gridControls_);
     layout->addWidget(resultsView_, 1);
     buildResultsNotices(page, layout);
     return page;
@@ -237,9 +245,11 @@ void MainWindow::buildResultsGrid(QWidget* page) {
     resultsView_ = new ResultsView(page);
     resultsView_->setItemDelegate(new ResultTileDelegate(160, resultsView_));
     resultsView_->setModel(resultsModel_);
-    resultsView_->setDragEnabled(false);
     resultsView_->setAcceptDrops(false);
     resultsView_->viewport()->setAcceptDrops(false);
+    resultsActions_ = new ResultsActions(resultsView_);
+    gridControls_ = new GridControls(page);
+    gridControls_->showThumbnailEdge(resultsView_->thumbnailEdge());
 }
 
 void MainWindow::buildResultsNotices(QWidget* page, QVBoxLayout* layout) {
@@ -316,6 +326,16 @@ void MainWindow::startWorkers() {
         showStatus(tr("The library could not be read: %1").arg(message));
     });
     connect(searchWorker_, &SearchWorker::folderForgotten, this, &MainWindow::onFolderForgotten);
+    connect(searchWorker_, &SearchWorker::filesForgotten, this, &MainWindow::onFilesForgotten);
+    connect(searchWorker_, &SearchWorker::filesNotForgotten, this,
+            [this](const QStringList&, const QString& message) {
+                showStatus(tr("The photos could not be removed from the library: %1").arg(message));
+            });
+    connect(searchWorker_, &SearchWorker::takenDatesFound, this,
+            [this](quint64 id, const PhotoHits& hits) {
+                if (id == searchId_ && !searching_)
+                    resultsModel_->setHits(hits, true);  // in the order chosen meanwhile
+            });
     connect(searchWorker_, &SearchWorker::folderNotForgotten, this,
             [this](const QString&, const QString& message) {
                 showStatus(tr("The folder could not be removed: %1").arg(message));
@@ -354,14 +374,36 @@ void MainWindow::connectResults() {
                 }
             });
     connect(resultsModel_, &QAbstractItemModel::modelReset, detail_, &DetailPane::clear);
-    connect(resultsView_, &ResultsView::previewRequested, this, [this](const QModelIndex& index) {
-        auto* preview = new PhotoPreview(resultsModel_->hit(index.row()).path, this);
-        preview->setAttribute(Qt::WA_DeleteOnClose);
-        preview->open();
-    });
+    connect(resultsView_, &ResultsView::previewRequested, this, &MainWindow::openPreview);
+    connect(resultsView_, &QAbstractItemView::doubleClicked, this, &MainWindow::openPreview);
     connect(resultsView_, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
         detail_->showHit(resultsModel_->hit(index.row()));
     });
+    connect(gridControls_, &GridControls::orderChanged, this, &MainWindow::sortResults);
+    connect(gridControls_, &GridControls::thumbnailEdgeChanged, resultsView_,
+            &ResultsView::setThumbnailEdge);
+    connect(resultsView_, &ResultsView::thumbnailEdgeChanged, gridControls_,
+            &GridControls::showThumbnailEdge);
+
+    connect(resultsActions_, &ResultsActions::openRequested, this, [this](const QString& path) {
+        showInDetail(path);
+        detail_->openWithDefaultApplication();
+    });
+    connect(resultsActions_, &ResultsActions::revealRequested, this, [this](const QString& path) {
+        showInDetail(path);
+        detail_->showInFolder();
+    });
+    connect(resultsActions_, &ResultsActions::copyPathsRequested, this, &MainWindow::copyPaths);
+    connect(resultsActions_, &ResultsActions::findSimilarRequested, this, &MainWindow::findSimilar);
+    connect(resultsActions_, &ResultsActions::useInExperimentRequested, this,
+            [this](const QString& path) {
+                experiment_->setImagePath(path);
+                tabs_->setCurrentWidget(experiment_);
+            });
+    connect(resultsActions_, &ResultsActions::removeFromLibraryRequested, this,
+            [this](const QStringList& paths) { confirmForgetPhotos(paths, false); });
+    connect(resultsActions_, &ResultsActions::moveToTrashRequested, this,
+            [this](const QStringList& paths) { confirmForgetPhotos(paths, true); });
 }
 
 void MainWindow::connectPanels() {
@@ -467,6 +509,9 @@ void MainWindow::buildMenus() {
                     [this] { tabs_->setCurrentIndex(0); });
     view->addAction(tr("&Experiment"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
                     [this] { tabs_->setCurrentIndex(1); });
+    QAction* browse = view->addAction(tr("&All photos"), QKeySequence(Qt::CTRL | Qt::Key_B), this,
+                                      &MainWindow::browseAll);
+    browse->setObjectName(QStringLiteral("browseAll"));
     view->addSeparator();
     // The docks, once closed with their title bar's button, come back from here.
     for (auto* dock : findChildren<QDockWidget*>(Qt::FindDirectChildrenOnly)) {
@@ -493,6 +538,9 @@ void MainWindow::restoreWindowState() {
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    resultsView_->setThumbnailEdge(
+        settings.value(QStringLiteral("window/thumbnailEdge"), resultsView_->thumbnailEdge())
+            .toInt());
     fitToScreen();
 }
 
@@ -532,6 +580,7 @@ void MainWindow::saveWindowState() {
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
+    settings.setValue(QStringLiteral("window/thumbnailEdge"), resultsView_->thumbnailEdge());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -730,8 +779,10 @@ void MainWindow::applyFilter(const PhotoFilter& filter) {
 
 void MainWindow::runSearch() {
     const QString text = searchBar_->text().trimmed();
-    if (text.isEmpty())
+    if (text.isEmpty()) {
+        browseAll();  // nothing asked: every photo, newest first
         return;
+    }
     if (lastQuery_ && lastQuery_->kind != SearchQuery::Kind::Text &&
         searchBar_->text() == barTextOfLastQuery_) {
         submit(*lastQuery_);  // the bar still says what the grid shows: the same search again
@@ -819,6 +870,8 @@ void MainWindow::findSimilar(const QString& path) {
 void MainWindow::submit(SearchQuery query) {
     tabs_->setCurrentIndex(0);
     dropHint_->hide();
+    // Results of an earlier search not painted yet must not report as this one's.
+    resultsView_->cancelPaintReport();
     query.topK = topK_;
     query.filter = settings_.filter;  // the filter shown when it was asked, whatever the kind
     lastQuery_ = query;
@@ -841,6 +894,8 @@ QString MainWindow::describe(const SearchQuery& query) const {
             return tr("Similar to %1").arg(QFileInfo(query.path).fileName());
         case SearchQuery::Kind::Example:
             return tr("Photos like %1").arg(QFileInfo(query.path).fileName());
+        case SearchQuery::Kind::Browse:
+            return tr("All photos, newest first");
         case SearchQuery::Kind::Text:
             break;
     }
@@ -939,7 +994,10 @@ void MainWindow::onSearchFinished(quint64 id, const PhotoHits& hits, const Searc
     pendingTiming_ = timing;
     pendingCount_ = static_cast<int>(hits.size());
     filledAtNs_ = searchClock_.nsecsElapsed();
-    resultsModel_->setHits(hits);
+    const bool browsing = lastQuery_ && lastQuery_->kind == SearchQuery::Kind::Browse;
+    resultsModel_->setHits(hits, browsing);
+    if (resultsModel_->order() == ResultsModel::Order::TakenDate && !browsing)
+        lookUpTakenDates();
     if (lastQuery_)
         showResultsBanner(describe(*lastQuery_), false);
     noMatches_->setVisible(hits.isEmpty() && settings_.filter.isActive());
@@ -971,16 +1029,171 @@ void MainWindow::onResultsPainted() {
     const double totalMs = searchClock_.nsecsElapsed() / 1e6;
     lastTiming_ = {totalMs, pendingTiming_.embedMs, pendingTiming_.rankMs,
                    totalMs - filledAtNs_ / 1e6, pendingCount_};
-    QString text = tr("%n result(s) in %1 ms (query %2 ms, ranking %3 ms)", nullptr, pendingCount_)
-                       .arg(qRound(totalMs))
-                       .arg(qRound(pendingTiming_.embedMs))
-                       .arg(qRound(pendingTiming_.rankMs));
+    QString text =
+        lastQuery_ && lastQuery_->kind == SearchQuery::Kind::Browse
+            ? tr("%n photo(s) in %1 ms", nullptr, pendingCount_).arg(qRound(totalMs))
+            : tr("%n result(s) in %1 ms (query %2 ms, ranking %3 ms)", nullptr, pendingCount_)
+                  .arg(qRound(totalMs))
+                  .arg(qRound(pendingTiming_.embedMs))
+                  .arg(qRound(pendingTiming_.rankMs));
     if (settings_.filter.isActive())
         text += tr(" · filtered: %1").arg(filterBar_->description());
     if (revealHidden_)
         text += tr(" · the photo itself is hidden by the filters");
     showStatus(text);
     emit resultsShown(searchId_, pendingCount_);
+}
+
+void MainWindow::browseAll() {
+    SearchQuery query;
+    query.kind = SearchQuery::Kind::Browse;
+    searchBar_->clear();
+    barTextOfLastQuery_.clear();
+    submit(query);
+}
+
+// --- the grid's actions ---
+
+void MainWindow::openPreview(const QModelIndex& index) {
+    if (!index.isValid())
+        return;
+    QStringList paths;
+    paths.reserve(resultsModel_->hits().size());
+    for (const PhotoHit& hit : resultsModel_->hits())
+        paths << hit.path;
+    auto* preview = new PhotoPreview(paths, index.row(), this);
+    preview->setAttribute(Qt::WA_DeleteOnClose);
+    preview->open();
+}
+
+void MainWindow::showInDetail(const QString& path) {
+    if (detail_->path() == path)
+        return;
+    for (const PhotoHit& hit : resultsModel_->hits()) {
+        if (hit.path == path) {
+            detail_->showHit(hit);
+            return;
+        }
+    }
+}
+
+void MainWindow::copyPaths(const QStringList& paths) {
+    if (paths.isEmpty())
+        return;
+    if (paths.size() == 1) {
+        showInDetail(paths.first());
+        detail_->copyPath();  // says so in the Photo pane, as its own button does
+    } else {
+        QGuiApplication::clipboard()->setText(paths.join(QLatin1Char('\n')));
+    }
+    showStatus(tr("Copied %n path(s)", nullptr, static_cast<int>(paths.size())));
+}
+
+void MainWindow::sortResults(ResultsModel::Order order) {
+    resultsModel_->setOrder(order);
+    if (order == ResultsModel::Order::TakenDate && !resultsModel_->takenDatesKnown())
+        lookUpTakenDates();
+    if (resultsModel_->rowCount() > 0)
+        resultsView_->setCurrentIndex(resultsModel_->index(0));
+}
+
+void MainWindow::lookUpTakenDates() {
+    QMetaObject::invokeMethod(
+        searchWorker_,
+        [worker = searchWorker_, id = searchId_, hits = resultsModel_->rankedHits()] {
+            worker->lookUpTakenDates(id, hits);
+        },
+        Qt::QueuedConnection);
+}
+
+void MainWindow::confirmForgetPhotos(const QStringList& paths, bool toTrash) {
+    if (paths.isEmpty() || !session_)
+        return;
+    if (indexing_) {
+        showStatus(tr("Photos can be removed once indexing ends"));
+        return;
+    }
+    const int count = static_cast<int>(paths.size());
+    const QString which =
+        count == 1 ? QFileInfo(paths.first()).fileName() : tr("%n photos", nullptr, count);
+    auto* box = new QMessageBox(QMessageBox::Warning,
+                                toTrash ? tr("Move to trash") : tr("Remove from library"),
+                                toTrash ? tr("Move %1 to the trash?").arg(which)
+                                        : tr("Remove %1 from the library?").arg(which),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(toTrash ? QStringLiteral("trashConfirmation")
+                               : QStringLiteral("removePhotosConfirmation"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(
+        toTrash ? tr("The files go to the desktop's trash, where they can be restored from, and "
+                     "the library forgets them with their vectors.")
+                : tr("The library forgets them with their vectors; the files on disk are not "
+                     "touched. Indexing their folder again adds them back."));
+    QPushButton* confirm = box->addButton(
+        toTrash ? tr("Move to &trash") : tr("&Remove from library"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(toTrash ? QStringLiteral("confirmTrash")
+                                   : QStringLiteral("confirmRemovePhotos"));
+    QPushButton* keep = box->addButton(QMessageBox::Cancel);
+    keep->setObjectName(QStringLiteral("keepPhotos"));
+    box->setDefaultButton(keep);  // Enter keeps them
+    connect(confirm, &QPushButton::clicked, this, [this, paths, toTrash] {
+        if (toTrash) {
+            moveToTrash(paths);
+        } else {
+            forgetPhotos(paths);
+        }
+    });
+    box->open();
+}
+
+void MainWindow::moveToTrash(const QStringList& paths) {
+    // Qt creates the home trash only inside an existing data folder, and without one it
+    // "trashes" into the current folder: a fresh account may have no ~/.local/share yet.
+    QDir().mkpath(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation));
+    QStringList moved;
+    QStringList refused;
+    for (const QString& path : paths) {
+        if (QFile::moveToTrash(path)) {
+            moved << path;
+        } else {
+            refused << QFileInfo(path).fileName();
+        }
+    }
+    const QString said =
+        refused.isEmpty()
+            ? tr("Moved %n photo(s) to the trash", nullptr, static_cast<int>(moved.size()))
+            : tr("Moved %1 of %2 photo(s) to the trash; these could not be moved: %3")
+                  .arg(moved.size())
+                  .arg(paths.size())
+                  .arg(refused.join(QStringLiteral(", ")));
+    showStatus(said);
+    forgetPhotos(moved, said);
+}
+
+void MainWindow::forgetPhotos(const QStringList& paths, const QString& done) {
+    if (paths.isEmpty())
+        return;
+    afterForgetting_ = done.isEmpty() ? tr("Removed %n photo(s) from the library; the files are "
+                                           "untouched",
+                                           nullptr, static_cast<int>(paths.size()))
+                                      : done;
+    QMetaObject::invokeMethod(
+        searchWorker_, [worker = searchWorker_, paths] { worker->forgetFiles(paths); },
+        Qt::QueuedConnection);
+}
+
+void MainWindow::onFilesForgotten(const QStringList& paths) {
+    // The grid shows no photo the library no longer has.
+    const QSet<QString> gone(paths.begin(), paths.end());
+    PhotoHits kept;
+    for (const PhotoHit& hit : resultsModel_->rankedHits()) {
+        if (!gone.contains(hit.path))
+            kept.append(hit);
+    }
+    if (kept.size() != resultsModel_->rankedHits().size())
+        resultsModel_->setHits(kept, resultsModel_->takenDatesKnown());
+    showStatus(afterForgetting_);
+    refreshFolders();
 }
 
 // --- folders and indexing ---
@@ -1042,12 +1255,12 @@ void MainWindow::onFolderForgotten(const QString& folder, int removedFiles) {
     // The grid shows no photo the library no longer has.
     PhotoHits kept;
     const Path root(folder.toStdString());
-    for (const PhotoHit& hit : resultsModel_->hits()) {
+    for (const PhotoHit& hit : resultsModel_->rankedHits()) {
         if (!root.contains(hit.path.toStdString()))
             kept.append(hit);
     }
-    if (kept.size() != resultsModel_->hits().size())
-        resultsModel_->setHits(kept);
+    if (kept.size() != resultsModel_->rankedHits().size())
+        resultsModel_->setHits(kept, resultsModel_->takenDatesKnown());
     if (settings_.filter.folder == folder) {
         PhotoFilter filter = settings_.filter;
         filter.folder.clear();

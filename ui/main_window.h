@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "ui/app_settings.h"
+#include "ui/results_model.h"
 #include "ui/search_worker.h"
 
 class QLabel;
@@ -37,9 +38,10 @@ class ExperimentPanel;
 class FilterBar;
 class FirstRunPage;
 class FoldersPanel;
+class GridControls;
 class LibraryLoadIndicator;
 class IndexWorker;
-class ResultsModel;
+class ResultsActions;
 class ResultsView;
 class ThumbnailProvider;
 
@@ -99,6 +101,9 @@ class MainWindow : public QMainWindow {
     void clearInstructionHistory();
     void searchByExample(const QString& imagePath);
     void findSimilar(const QString& path);
+    // Every photo of the library under the filter, newest date taken first, without a query
+    // (Enter in an empty search bar, View > All photos).
+    void browseAll();
     void addFolder(const QString& folder);
     // Forgets the folder on the search thread; the sidebar, the filter bar and the status
     // line follow once it is done.
@@ -190,6 +195,19 @@ class MainWindow : public QMainWindow {
     void applyFilter(const PhotoFilter& filter);
     void updateInstructionChoices();
     void confirmAddDroppedFolder(const QString& folder);
+    // The preview on the grid's photos, from `index` on.
+    void openPreview(const QModelIndex& index);
+    // The Photo pane shows `path` (one of the grid's) unless it does already.
+    void showInDetail(const QString& path);
+    void copyPaths(const QStringList& paths);
+    void sortResults(ResultsModel::Order order);
+    void lookUpTakenDates();
+    // Asks first, with the counts; `toTrash` moves the files to the trash too.
+    void confirmForgetPhotos(const QStringList& paths, bool toTrash);
+    void moveToTrash(const QStringList& paths);
+    // `done`: what the status bar says once the library forgot them.
+    void forgetPhotos(const QStringList& paths, const QString& done = {});
+    void onFilesForgotten(const QStringList& paths);
 
     AppSettings settings_;
     std::shared_ptr<EngineSession> session_;
@@ -209,6 +227,8 @@ class MainWindow : public QMainWindow {
     ThumbnailProvider* thumbnails_ = nullptr;
     ResultsModel* resultsModel_ = nullptr;
     ResultsView* resultsView_ = nullptr;
+    ResultsActions* resultsActions_ = nullptr;
+    GridControls* gridControls_ = nullptr;
     DetailPane* detail_ = nullptr;
     FoldersPanel* folders_ = nullptr;
     FilterBar* filterBar_ = nullptr;
@@ -243,6 +263,7 @@ class MainWindow : public QMainWindow {
     // The bar's text as the window wrote it for an example or "find similar" search: Enter on
     // it unchanged runs that search again, not a text search.
     QString barTextOfLastQuery_;
+    QString afterForgetting_;    // what the status bar says when the library forgot photos
     QString revealAfterSearch_;  // the photo "show in results" asked for
     bool revealHidden_ = false;  // ... which the filter leaves out
     QElapsedTimer searchClock_;
