@@ -1261,7 +1261,8 @@ void MainWindow::onFolderForgotten(const QString& folder, int removedFiles) {
     }
     if (kept.size() != resultsModel_->rankedHits().size())
         resultsModel_->setHits(kept, resultsModel_->takenDatesKnown());
-    if (settings_.filter.folder == folder) {
+    if (!settings_.filter.folder.isEmpty() &&
+        root.contains(settings_.filter.folder.toStdString())) {
         PhotoFilter filter = settings_.filter;
         filter.folder.clear();
         filterBar_->setFilter(filter);  // a folder no longer in the library shows nothing

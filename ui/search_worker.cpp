@@ -14,6 +14,7 @@
 #include "core/library/sqlite_database.h"
 #include "ui/engine_session.h"
 #include "ui/library_browse.h"
+#include "ui/library_subfolders.h"
 
 namespace abc::ui {
 
@@ -217,6 +218,7 @@ void SearchWorker::refreshFilterOptions() {
         const FilterChoices choices = filterChoices(*current->store);
         for (const std::string& folder : choices.folders)
             options.folders << QString::fromStdString(folder);
+        options.subfolders = librarySubfolders(*current->store);
         for (const std::string& type : choices.mediaTypes)
             options.mediaTypes << QString::fromStdString(type);
         const auto toDate = [](const std::optional<std::string>& day) {
