@@ -294,6 +294,16 @@ void MainWindow::buildResultsNotices(QWidget* page, QVBoxLayout* layout) {
     dropHint_->setFrameShape(QFrame::Box);
     dropHint_->setMargin(8);
     aboveGrid(dropHint_);
+    // A library without photos says how to get some, where the photos would be.
+    emptyLibrary_ = new QLabel(page);  // its text: showEmptyLibrary
+    emptyLibrary_->setObjectName(QStringLiteral("emptyLibrary"));
+    emptyLibrary_->setAccessibleName(tr("The library is empty"));
+    emptyLibrary_->setWordWrap(true);
+    emptyLibrary_->setAlignment(Qt::AlignCenter);
+    emptyLibrary_->setMargin(24);
+    emptyLibrary_->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
+                                           Qt::LinksAccessibleByKeyboard);
+    aboveGrid(emptyLibrary_);
 }
 
 void MainWindow::buildDocks() {
@@ -322,6 +332,7 @@ void MainWindow::startWorkers() {
             &LibraryLoadIndicator::setLoaded);
     connect(searchWorker_, &SearchWorker::filterOptionsReady, filterBar_, &FilterBar::setOptions);
     connect(searchWorker_, &SearchWorker::folderStatesReady, folders_, &FoldersPanel::setStates);
+    connect(searchWorker_, &SearchWorker::folderStatesReady, this, &MainWindow::showEmptyLibrary);
     connect(searchWorker_, &SearchWorker::libraryReadFailed, this, [this](const QString& message) {
         showStatus(tr("The library could not be read: %1").arg(message));
     });
@@ -414,6 +425,13 @@ void MainWindow::connectPanels() {
     connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
     connect(noMatches_, &QLabel::linkActivated, filterBar_, &FilterBar::reset);
     connect(imageDetailNotice_, &QLabel::linkActivated, this, &MainWindow::startIndexing);
+    connect(emptyLibrary_, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (link == QLatin1String("index")) {
+            startIndexing();
+        } else {
+            folders_->findChild<QPushButton*>(QStringLiteral("addFolder"))->click();
+        }
+    });
 }
 
 void MainWindow::buildShortcuts() {
@@ -755,6 +773,26 @@ void MainWindow::updateImageDetailNotice() {
             .arg(settings_.searchedImageTokens)
             .arg(formatDuration(seconds)));
     imageDetailNotice_->show();
+}
+
+void MainWindow::showEmptyLibrary(const FolderStates& states) {
+    const bool noPhotos = std::all_of(states.begin(), states.end(),
+                                      [](const FolderState& state) { return state.files == 0; });
+    if (!noPhotos || indexing_) {
+        emptyLibrary_->hide();
+        return;
+    }
+    // With folders that hold no photos yet (never indexed, or added while the model loaded),
+    // looking in them comes first.
+    emptyLibrary_->setText(
+        states.isEmpty()
+            ? tr("Your library has no photos yet. <a href=\"add\">Add a folder of photos</a> "
+                 "(Ctrl+O), or drop one on this window; the photos are indexed once, then "
+                 "searched by describing them.")
+            : tr("No photos found in the library's folders yet. <a href=\"index\">Look for "
+                 "photos now</a> (Ctrl+I), or <a href=\"add\">add a folder of photos</a> "
+                 "(Ctrl+O) or drop one on this window."));
+    emptyLibrary_->show();
 }
 
 void MainWindow::refreshFolders() {
@@ -1320,6 +1358,8 @@ void MainWindow::cancelIndexing() {
 
 void MainWindow::setIndexingUi(bool running) {
     indexing_ = running;
+    if (running)
+        emptyLibrary_->hide();  // photos are on their way
     progress_->setVisible(running);
     pauseButton_->setVisible(running);
     cancelButton_->setVisible(running);

@@ -149,7 +149,8 @@ class MainWindow : public QMainWindow {
     QWidget* buildSearchPage();
     QLayout* buildQueryRow(QWidget* page);
     void buildResultsGrid(QWidget* page);
-    // The lines between the filter bar and the grid: no matches, image detail, the banner.
+    // The lines between the filter bar and the grid: no matches, image detail, the banner, the
+    // drop hint, and what to do while the library is empty.
     void buildResultsNotices(QWidget* page, QVBoxLayout* layout);
     void buildDocks();
     void buildStatusBar();
@@ -192,6 +193,8 @@ class MainWindow : public QMainWindow {
     void showFirstRun();
     void showStatus(const QString& text);
     void refreshFolders();
+    // What to do first, while the library's folders hold no photos (or there are none).
+    void showEmptyLibrary(const FolderStates& states);
     void applyFilter(const PhotoFilter& filter);
     void updateInstructionChoices();
     void confirmAddDroppedFolder(const QString& folder);
@@ -235,6 +238,7 @@ class MainWindow : public QMainWindow {
     QLabel* noMatches_ = nullptr;
     QLabel* imageDetailNotice_ = nullptr;
     QLabel* resultsBanner_ = nullptr;  // what the grid shows, or why the search failed
+    QLabel* emptyLibrary_ = nullptr;   // what to do first, while the library has no photos
     QLabel* dropHint_ = nullptr;       // what a drop would do while hovering, or why it was refused
     DuplicatesView* duplicates_ = nullptr;
     ExperimentPanel* experiment_ = nullptr;
