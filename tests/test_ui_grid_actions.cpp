@@ -339,6 +339,9 @@ class TestUiGridActions : public QObject {
         QCOMPARE(findNamed<QLabel>(window, "resultsBanner")->text(),
                  QStringLiteral("All photos, newest first"));
         QVERIFY(!window.resultsModel()->index(0).data(ResultsModel::ScoreRole).isValid());
+        auto* pane = findNamed<abc::ui::DetailPane>(window, "detailPane");
+        QTRY_VERIFY(!pane->path().isEmpty());
+        QVERIFY2(!pane->infoText().contains(QStringLiteral("score")), qPrintable(pane->infoText()));
         QVERIFY2(window.statusText().startsWith(QStringLiteral("6 photo(s)")),
                  qPrintable(window.statusText()));
         QVERIFY(abc::test::saveScreenshots(window, QStringLiteral("browse_all_photos")));

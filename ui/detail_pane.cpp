@@ -138,6 +138,7 @@ void DetailPane::showHit(const PhotoHit& hit) {
         tell({}, false);
     path_ = hit.path;
     score_ = hit.score;
+    scored_ = hit.scored;
     const QFileInfo file(hit.path);
     name_->setText(file.fileName());
     sizeText_ = QLocale().formattedDataSize(file.size());
@@ -186,10 +187,12 @@ void DetailPane::showDate(const QString& takenAt) {
 }
 
 void DetailPane::updateInfo() {
-    info_->setText(tr("%1\n%2 · %3\nscore %4")
+    QString text = tr("%1\n%2 · %3")
                        .arg(QDir::toNativeSeparators(QFileInfo(path_).absoluteFilePath()),
-                            sizeText_, dateText_)
-                       .arg(score_, 0, 'f', 4));
+                            sizeText_, dateText_);
+    if (scored_)  // listed without a query (all photos), a photo has no score
+        text += tr("\nscore %1").arg(score_, 0, 'f', 4);
+    info_->setText(text);
 }
 
 QString DetailPane::infoText() const {

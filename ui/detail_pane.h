@@ -69,6 +69,7 @@ class DetailPane : public QWidget {
     QString sizeText_;
     QString dateText_;
     float score_ = 0.0f;
+    bool scored_ = true;
     TakenDateLookup takenDate_;
     FileManager fileManager_ = &abc::ui::showItemsOverDBus;
     QLabel* preview_ = nullptr;
