@@ -224,7 +224,7 @@ class TestUiAccessibility : public QObject {
     }
 
     void preview() {
-        abc::ui::PhotoPreview preview(library_.paths.first());
+        abc::ui::PhotoPreview preview({library_.paths.first()}, 0);
         preview.show();
         QVERIFY(QTest::qWaitForWindowExposed(&preview));
         QVERIFY(everyControlNamed(&preview, {}));

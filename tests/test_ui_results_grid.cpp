@@ -1,10 +1,12 @@
 // The results grid: the model passes Qt's model checks, thumbnails are made off the GUI thread
 // with EXIF orientation and cached on disk by path + mtime + size, and 10,000 tiles lay out.
 #include <QAbstractItemModelTester>
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImageWriter>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -37,6 +39,18 @@ class TestUiResultsGrid : public QObject {
     Q_OBJECT
 
   private slots:
+    void theDiskCacheIsTheApplicationsOwnFolder() {
+        // As the application names itself: the cache is ~/.cache/abc-photos/thumbnails, not a
+        // folder per organisation and application name.
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("abc-photos"));
+        QCoreApplication::setApplicationName(QStringLiteral("abc-photos"));
+        const ThumbnailProvider thumbnails;
+        QCOMPARE(thumbnails.cacheDir(),
+                 QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) +
+                     QStringLiteral("/abc-photos/thumbnails"));
+    }
+
     void modelPassesModelTesterAndResets() {
         QTemporaryDir cache;
         ThumbnailProvider thumbnails(64, cache.path());

@@ -23,9 +23,11 @@ struct UiPhotoLibrary {
 };
 
 // Copies of `photos` then `count` generated photos of distinct colours under `folder`, in a
-// library at `libraryFile`.
+// library at `libraryFile`. `takenAt`: the EXIF date recorded for each generated photo, in
+// order ("YYYY-MM-DD HH:MM:SS"; "" or past the end: none).
 inline UiPhotoLibrary makeUiPhotoLibrary(const QString& folder, const QString& libraryFile,
-                                         int count, const QStringList& photos = {}) {
+                                         int count, const QStringList& photos = {},
+                                         const QStringList& takenAt = {}) {
     QDir().mkpath(folder);
     ui::AppSettings settings;
     settings.libraryFile = libraryFile;
@@ -36,7 +38,7 @@ inline UiPhotoLibrary makeUiPhotoLibrary(const QString& folder, const QString& l
     const auto model = store.modelId(embedder->fingerprint(), embedder->dimension());
     UiPhotoLibrary out;
     std::vector<LibraryStore::VectorRow> rows;
-    const auto record = [&](const QString& path, int i) {
+    const auto record = [&](const QString& path, int i, const QString& date) {
         const QFileInfo info(path);
         const QImage image(path);
         PhotoFile file{path.toStdString(), info.size(),
@@ -46,6 +48,8 @@ inline UiPhotoLibrary makeUiPhotoLibrary(const QString& folder, const QString& l
         facts.mediaType = info.suffix().toLower() == QStringLiteral("png") ? "png" : "jpeg";
         facts.width = image.width();
         facts.height = image.height();
+        if (!date.isEmpty())
+            facts.takenAt = date.toStdString();
         rows.push_back(
             {store.recordFile(file, facts),
              seededUnitVector(static_cast<std::uint64_t>(i) + 7, embedder->dimension())});
@@ -54,7 +58,7 @@ inline UiPhotoLibrary makeUiPhotoLibrary(const QString& folder, const QString& l
     for (const QString& photo : photos) {
         const QString path = folder + "/" + QFileInfo(photo).fileName();
         copyFile(photo, path);
-        record(path, static_cast<int>(out.paths.size()));
+        record(path, static_cast<int>(out.paths.size()), {});
     }
     for (int i = 0; i < count; ++i) {
         const QString path =
@@ -66,7 +70,7 @@ inline UiPhotoLibrary makeUiPhotoLibrary(const QString& folder, const QString& l
         painter.drawText(image.rect(), Qt::AlignCenter, QString::number(i));
         painter.end();
         saveImage(image, path);
-        record(path, static_cast<int>(out.paths.size()));
+        record(path, static_cast<int>(out.paths.size()), takenAt.value(i));
     }
     store.putVectors(model, "", rows);
     out.session = ui::EngineSession::withModel(*library, std::move(embedder));

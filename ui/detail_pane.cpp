@@ -162,6 +162,7 @@ void DetailPane::showHit(const PhotoHit& hit) {
         }
     }
     tags_->setVisible(!tags_->text().isEmpty());
+    scored_ = hit.scored;
     const QFileInfo file(hit.path);
     name_->setText(file.fileName());
     sizeText_ = QLocale().formattedDataSize(file.size());
@@ -210,10 +211,12 @@ void DetailPane::showDate(const QString& takenAt) {
 }
 
 void DetailPane::updateInfo() {
-    info_->setText(tr("%1\n%2 · %3\nscore %4")
+    QString text = tr("%1\n%2 · %3")
                        .arg(QDir::toNativeSeparators(QFileInfo(path_).absoluteFilePath()),
-                            sizeText_, dateText_)
-                       .arg(score_, 0, 'f', 4));
+                            sizeText_, dateText_);
+    if (scored_)  // listed without a query (all photos), a photo has no score
+        text += tr("\nscore %1").arg(score_, 0, 'f', 4);
+    info_->setText(text);
 }
 
 QString DetailPane::infoText() const {

@@ -50,6 +50,12 @@ class DetailPane : public QWidget {
     // Replaces the D-Bus file manager ("Show in folder" falls back to opening the folder).
     void setFileManager(FileManager fileManager) { fileManager_ = std::move(fileManager); }
 
+    // The pane's actions on the photo shown, each saying what it did (the grid's context menu
+    // comes here too, so both speak alike).
+    void openWithDefaultApplication();
+    void showInFolder();
+    void copyPath();
+
   signals:
     void findSimilarRequested(const QString& path);
     // The date line is final for the photo shown (the library answered, or had nothing).
@@ -62,9 +68,6 @@ class DetailPane : public QWidget {
     void fitPreview();
     void showDate(const QString& takenAt);
     void updateInfo();
-    void openWithDefaultApplication();
-    void showInFolder();
-    void copyPath();
     void tell(const QString& text, bool failed);
     // The file shown is still there; otherwise says so and returns false.
     bool stillThere();
@@ -73,6 +76,7 @@ class DetailPane : public QWidget {
     QString sizeText_;
     QString dateText_;
     float score_ = 0.0f;
+    bool scored_ = true;
     TakenDateLookup takenDate_;
     TagsLookup tagsLookup_;
     QLabel* tags_ = nullptr;

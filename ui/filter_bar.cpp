@@ -50,7 +50,7 @@ FilterBar::FilterBar(QWidget* parent) : QWidget(parent) {
     folder_ = new QComboBox(this);
     folder_->setObjectName(QStringLiteral("filterFolder"));
     folder_->setAccessibleName(tr("Filter by folder"));
-    folder_->setToolTip(tr("Only photos inside one library folder"));
+    folder_->setToolTip(tr("Only photos inside one library folder, or one of its subfolders"));
     folder_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     folder_->setMaximumWidth(260);
     folder_->addItem(tr("All folders"), QString());
@@ -189,6 +189,7 @@ void FilterBar::setOptions(const FilterOptions& options) {
             folder);
         folder_->setItemData(folder_->count() - 1, QDir::toNativeSeparators(folder),
                              Qt::ToolTipRole);
+        addSubfolders(folder, options.subfolders);
     }
     choose(folder_, shown.folder, tr("%1 (not in the library)").arg(shown.folder));
     type_->clear();
@@ -197,6 +198,23 @@ void FilterBar::setOptions(const FilterOptions& options) {
         type_->addItem(mediaTypeLabel(type), type);
     choose(type_, shown.mediaType, tr("%1 (none in the library)").arg(shown.mediaType));
     showActiveState();
+}
+
+void FilterBar::addSubfolders(const QString& root, const QStringList& subfolders) {
+    // Each under its library folder, as a path from it ("Pictures › 2023 › summer"): the list
+    // reads as a tree, and typing the library folder's first letters still finds them.
+    const QString prefix = root + QLatin1Char('/');
+    const QString rootLabel = folder_->itemText(folder_->count() - 1);
+    for (const QString& folder : subfolders) {
+        if (!folder.startsWith(prefix))
+            continue;
+        const QStringList steps = folder.mid(prefix.size()).split(QLatin1Char('/'));
+        folder_->addItem(
+            rootLabel + QStringLiteral(" \u203A ") + steps.join(QStringLiteral(" \u203A ")),
+            folder);
+        folder_->setItemData(folder_->count() - 1, QDir::toNativeSeparators(folder),
+                             Qt::ToolTipRole);
+    }
 }
 
 void FilterBar::reset() {

@@ -51,6 +51,7 @@ class FilterBar : public QWidget {
     void showActiveState();
     void showDateEdits();
     void enterDateRange();
+    void addSubfolders(const QString& root, const QStringList& subfolders);
 
     QComboBox* folder_ = nullptr;
     QComboBox* dates_ = nullptr;

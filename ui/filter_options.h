@@ -10,6 +10,7 @@ namespace abc::ui {
 // the photos were taken. Read on the search thread, so a value that crosses threads by copy.
 struct FilterOptions {
     QStringList folders;     // absolute, as the library stores them
+    QStringList subfolders;  // below them, holding photos; sorted, so each follows its parent
     QStringList mediaTypes;  // as stored ("jpeg", "png", ...), sorted
     QDate earliest;          // invalid when no photo has a date
     QDate latest;

@@ -2,11 +2,14 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QCompleter>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,10 +21,12 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
+#include <QSet>
 #include <QSettings>
 #include <QShortcut>
 #include <QShowEvent>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStringListModel>
 #include <QTabWidget>
@@ -34,6 +39,7 @@
 #include "core/io/path.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
+#include "core/library/photo_scanner.h"
 #include "core/library/photo_search.h"
 #include "core/model/device.h"
 #include "core/version.h"
@@ -44,6 +50,7 @@
 #include "ui/filter_bar.h"
 #include "ui/first_run_page.h"
 #include "ui/folders_panel.h"
+#include "ui/grid_controls.h"
 #include "ui/index_worker.h"
 #include "ui/indexing_estimate.h"
 #include "ui/library_load_indicator.h"
@@ -51,6 +58,7 @@
 #include "ui/photo_preview.h"
 #include "ui/readable_colour.h"
 #include "ui/result_tile_delegate.h"
+#include "ui/results_actions.h"
 #include "ui/results_model.h"
 #include "ui/results_view.h"
 #include "ui/settings_dialog.h"
@@ -82,15 +90,13 @@ QString formatDuration(double seconds) {
     return QObject::tr("%1 h %2 min").arg(int(seconds / 3600)).arg(int(seconds / 60) % 60);
 }
 
-QString firstDroppedImage(const QMimeData* mime) {
+// The first local file or folder among dropped URLs ("" when there is none).
+QString firstDroppedPath(const QMimeData* mime) {
     if (!mime->hasUrls())
         return {};
     for (const QUrl& url : mime->urls()) {
-        if (!url.isLocalFile())
-            continue;
-        const QString path = url.toLocalFile();
-        if (QFileInfo(path).isFile())
-            return path;  // the library's decoder says whether it is an image
+        if (url.isLocalFile() && QFileInfo::exists(url.toLocalFile()))
+            return QFileInfo(url.toLocalFile()).absoluteFilePath();
     }
     return {};
 }
@@ -114,9 +120,7 @@ SimilarityMatrix toUiMatrix(const abc::SimilarityMatrix& matrix) {
     return out;
 }
 
-}  // namespace
-
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSettings::load()) {
+void registerQueuedTypes() {
     qRegisterMetaType<abc::ui::PhotoHits>();
     qRegisterMetaType<abc::ui::SearchQuery>();
     qRegisterMetaType<abc::ui::SearchTiming>();
@@ -126,16 +130,61 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     qRegisterMetaType<abc::IndexProgress>();
     qRegisterMetaType<abc::IndexSummary>();
     qRegisterMetaType<std::shared_ptr<abc::ui::EngineSession>>();
+}
 
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSettings::load()) {
+    registerQueuedTypes();
     setWindowTitle(QStringLiteral("ABC Photos"));
     setObjectName(QStringLiteral("mainWindow"));
     setAcceptDrops(true);
 
-    // --- search tab ---
-    auto* searchPage = new QWidget(this);
-    auto* layout = new QVBoxLayout(searchPage);
-    auto* queryRow = new QHBoxLayout;
-    searchBar_ = new QLineEdit(searchPage);
+    buildCentralWidget();
+    buildDocks();
+    buildStatusBar();
+    buildMenus();
+    startWorkers();
+    connectResults();
+    connectPanels();
+    buildShortcuts();
+
+    updateInstructionChoices();
+    setIndexingUi(false);
+    setSearchingUi(false);
+    resize(1280, 800);
+    restoreWindowState();
+    showStatus(tr("Starting…"));
+}
+
+void MainWindow::buildCentralWidget() {
+    experiment_ = new ExperimentPanel(this);
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName(QStringLiteral("mainTabs"));
+    tabs_->setAccessibleName(tr("Search or experiment"));
+    tabs_->addTab(buildSearchPage(), tr("&Search"));
+    tabs_->addTab(experiment_, tr("E&xperiment"));
+    stack_ = new QStackedWidget(this);
+    stack_->addWidget(tabs_);
+    setCentralWidget(stack_);
+}
+
+QWidget* MainWindow::buildSearchPage() {
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    layout->addLayout(buildQueryRow(page));
+    filterBar_ = new FilterBar(page);
+    filterBar_->setFilter(settings_.filter);  // before it is connected: nothing to re-run yet
+    layout->addWidget(filterBar_);
+    buildResultsGrid(page);
+    layout->addWidget(gridControls_);
+    layout->addWidget(resultsView_, 1);
+    buildResultsNotices(page, layout);
+    return page;
+}
+
+QLayout* MainWindow::buildQueryRow(QWidget* page) {
+    searchBar_ = new QLineEdit(page);
     searchBar_->setObjectName(QStringLiteral("searchBar"));
     searchBar_->setPlaceholderText(tr("Describe a photo: \"a dog on the beach\" (Ctrl+F)"));
     searchBar_->setAccessibleName(tr("Search query"));
@@ -143,7 +192,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
         tr("Plain text, or combine: beach + sunset - people, 2:cat + 0.5:dog, "
            "image:/path/photo.jpg"));
     searchBar_->setClearButtonEnabled(true);
-    instructionBar_ = new QLineEdit(searchPage);
+    instructionBar_ = new QLineEdit(page);
     instructionBar_->setObjectName(QStringLiteral("instructionBar"));
     instructionBar_->setPlaceholderText(
         tr("Optional instruction: \"what is the animal on the left?\""));
@@ -159,7 +208,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     instructionMenu_ = new QMenu(this);
     instructionMenu_->setObjectName(QStringLiteral("instructionMenu"));
     instructionMenu_->setAccessibleName(tr("Recent and example instructions"));
-    instructionChoices_ = new QToolButton(searchPage);
+    instructionChoices_ = new QToolButton(page);
     instructionChoices_->setObjectName(QStringLiteral("instructionChoices"));
     instructionChoices_->setAccessibleName(tr("Recent and example instructions"));
     instructionChoices_->setToolTip(tr("Recent and example instructions (Alt+Down)"));
@@ -172,45 +221,57 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
         auto* shortcut = new QShortcut(key, instructionBar_, nullptr, nullptr, Qt::WidgetShortcut);
         connect(shortcut, &QShortcut::activated, instructionChoices_, &QToolButton::showMenu);
     }
-    auto* searchButton = new QPushButton(tr("Search"), searchPage);
+    auto* searchButton = new QPushButton(tr("Search"), page);
     searchButton->setObjectName(QStringLiteral("searchButton"));
     searchButton->setAccessibleName(tr("Run the search"));
-    queryRow->addWidget(searchBar_, 3);
+    connect(searchBar_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
+    connect(instructionBar_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
+    connect(searchButton, &QPushButton::clicked, this, &MainWindow::runSearch);
+
+    auto* row = new QHBoxLayout;
+    row->addWidget(searchBar_, 3);
     auto* instructionRow = new QHBoxLayout;
     instructionRow->setSpacing(0);
     instructionRow->addWidget(instructionBar_, 1);
     instructionRow->addWidget(instructionChoices_);
-    queryRow->addLayout(instructionRow, 2);
-    queryRow->addWidget(searchButton);
-    layout->addLayout(queryRow);
-    filterBar_ = new FilterBar(searchPage);
-    filterBar_->setFilter(settings_.filter);  // before it is connected: nothing to re-run yet
-    layout->addWidget(filterBar_);
+    row->addLayout(instructionRow, 2);
+    row->addWidget(searchButton);
+    return row;
+}
 
+void MainWindow::buildResultsGrid(QWidget* page) {
     thumbnails_ = new ThumbnailProvider(256, {}, this);
     thumbnails_->setObjectName(QStringLiteral("resultThumbnails"));
     resultsModel_ = new ResultsModel(thumbnails_, this);
-    resultsView_ = new ResultsView(searchPage);
+    resultsView_ = new ResultsView(page);
     resultsView_->setItemDelegate(new ResultTileDelegate(160, resultsView_));
     resultsView_->setModel(resultsModel_);
-    resultsView_->setDragEnabled(false);
     resultsView_->setAcceptDrops(false);
     resultsView_->viewport()->setAcceptDrops(false);
-    layout->addWidget(resultsView_, 1);
+    resultsActions_ = new ResultsActions(resultsView_);
+    gridControls_ = new GridControls(page);
+    gridControls_->showThumbnailEdge(resultsView_->thumbnailEdge());
+}
+
+void MainWindow::buildResultsNotices(QWidget* page, QVBoxLayout* layout) {
+    // Each notice sits between the filter bar and the grid, in this order from the top.
+    const auto aboveGrid = [&](QLabel* notice) {
+        notice->hide();
+        layout->insertWidget(layout->indexOf(resultsView_), notice);
+    };
     // An empty grid under active filters says why and offers the way out.
     noMatches_ = new QLabel(
         tr("No photo matches both the search and the filters. <a href=\"reset\">Reset the "
            "filters</a>"),
-        searchPage);
+        page);
     noMatches_->setObjectName(QStringLiteral("noMatches"));
     noMatches_->setAccessibleName(tr("No results under the filters"));
     noMatches_->setAlignment(Qt::AlignCenter);
     noMatches_->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
-    noMatches_->hide();
-    layout->insertWidget(layout->indexOf(resultsView_), noMatches_);
+    aboveGrid(noMatches_);
     // After the image detail changed: why searches still answer from the earlier vectors, and
     // the way to the new ones.
-    imageDetailNotice_ = new QLabel(searchPage);
+    imageDetailNotice_ = new QLabel(page);
     imageDetailNotice_->setObjectName(QStringLiteral("imageDetailNotice"));
     imageDetailNotice_->setAccessibleName(tr("Image detail changed"));
     imageDetailNotice_->setWordWrap(true);
@@ -218,27 +279,35 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     imageDetailNotice_->setMargin(6);
     imageDetailNotice_->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
                                                 Qt::LinksAccessibleByKeyboard);
-    imageDetailNotice_->hide();
-    layout->insertWidget(layout->indexOf(resultsView_), imageDetailNotice_);
-    resultsBanner_ = new QLabel(searchPage);
+    aboveGrid(imageDetailNotice_);
+    resultsBanner_ = new QLabel(page);
     resultsBanner_->setObjectName(QStringLiteral("resultsBanner"));
     resultsBanner_->setAccessibleName(tr("What the results show"));
     resultsBanner_->setTextFormat(Qt::PlainText);  // file names and queries, never markup
     resultsBanner_->setWordWrap(true);
     resultsBanner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    resultsBanner_->hide();
-    layout->insertWidget(layout->indexOf(resultsView_), resultsBanner_);
+    aboveGrid(resultsBanner_);
+    dropHint_ = new QLabel(page);
+    dropHint_->setObjectName(QStringLiteral("dropHint"));
+    dropHint_->setAccessibleName(tr("What dropping does"));
+    dropHint_->setTextFormat(Qt::PlainText);
+    dropHint_->setWordWrap(true);
+    dropHint_->setFrameShape(QFrame::Box);
+    dropHint_->setMargin(8);
+    aboveGrid(dropHint_);
+    // A library without photos says how to get some, where the photos would be.
+    emptyLibrary_ = new QLabel(page);  // its text: showEmptyLibrary
+    emptyLibrary_->setObjectName(QStringLiteral("emptyLibrary"));
+    emptyLibrary_->setAccessibleName(tr("The library is empty"));
+    emptyLibrary_->setWordWrap(true);
+    emptyLibrary_->setAlignment(Qt::AlignCenter);
+    emptyLibrary_->setMargin(24);
+    emptyLibrary_->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
+                                           Qt::LinksAccessibleByKeyboard);
+    aboveGrid(emptyLibrary_);
+}
 
-    experiment_ = new ExperimentPanel(this);
-    tabs_ = new QTabWidget(this);
-    tabs_->setObjectName(QStringLiteral("mainTabs"));
-    tabs_->setAccessibleName(tr("Search or experiment"));
-    tabs_->addTab(searchPage, tr("&Search"));
-    tabs_->addTab(experiment_, tr("E&xperiment"));
-    stack_ = new QStackedWidget(this);
-    stack_->addWidget(tabs_);
-    setCentralWidget(stack_);
-
+void MainWindow::buildDocks() {
     auto* foldersDock = new QDockWidget(tr("Folders"), this);
     foldersDock->setObjectName(QStringLiteral("foldersDock"));
     folders_ = new FoldersPanel(foldersDock);
@@ -255,16 +324,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     tagsDock->setWidget(tagsPanel_);
     addDockWidget(Qt::LeftDockWidgetArea, tagsDock);
     detail_->setTagsLookup([this](const QString& path) { return tagsPanel_->labelsOf(path); });
-    connect(tagsPanel_, &TagsPanel::photosChosen, this,
-            [this](const PhotoHits& hits, const QString& description) {
-                resultsModel_->setHits(hits);
-                showResultsBanner(description, false);
-            });
+}
 
-    buildStatusBar();
-    buildMenus();
-
-    // --- workers: model calls never run on this thread ---
+void MainWindow::startWorkers() {
+    // Model calls never run on this thread.
     searchWorker_ = new SearchWorker;
     searchWorker_->moveToThread(&searchThread_);
     connect(&searchThread_, &QThread::finished, searchWorker_, &QObject::deleteLater);
@@ -276,10 +339,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
             &LibraryLoadIndicator::setLoaded);
     connect(searchWorker_, &SearchWorker::filterOptionsReady, filterBar_, &FilterBar::setOptions);
     connect(searchWorker_, &SearchWorker::folderStatesReady, folders_, &FoldersPanel::setStates);
+    connect(searchWorker_, &SearchWorker::folderStatesReady, this, &MainWindow::showEmptyLibrary);
     connect(searchWorker_, &SearchWorker::libraryReadFailed, this, [this](const QString& message) {
         showStatus(tr("The library could not be read: %1").arg(message));
     });
     connect(searchWorker_, &SearchWorker::folderForgotten, this, &MainWindow::onFolderForgotten);
+    connect(searchWorker_, &SearchWorker::filesForgotten, this, &MainWindow::onFilesForgotten);
+    connect(searchWorker_, &SearchWorker::filesNotForgotten, this,
+            [this](const QStringList&, const QString& message) {
+                showStatus(tr("The photos could not be removed from the library: %1").arg(message));
+            });
+    connect(searchWorker_, &SearchWorker::takenDatesFound, this,
+            [this](quint64 id, const PhotoHits& hits) {
+                if (id == searchId_ && !searching_)
+                    resultsModel_->setHits(hits, true);  // in the order chosen meanwhile
+            });
     connect(searchWorker_, &SearchWorker::folderNotForgotten, this,
             [this](const QString&, const QString& message) {
                 showStatus(tr("The folder could not be removed: %1").arg(message));
@@ -297,10 +371,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     indexThread_.setObjectName(QStringLiteral("indexing"));
     indexThread_.start();
 
-    // --- interactions ---
-    connect(searchBar_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
-    connect(instructionBar_, &QLineEdit::returnPressed, this, &MainWindow::runSearch);
-    connect(searchButton, &QPushButton::clicked, this, &MainWindow::runSearch);
+    connect(&modelLoader_, &QFutureWatcher<LoadOutcome>::finished, this, [this] {
+        const LoadOutcome outcome = modelLoader_.result();
+        if (!outcome.error.isEmpty()) {
+            showStatus(tr("The model could not be loaded: %1").arg(outcome.error));
+            return;
+        }
+        setSession(outcome.session);
+    });
+}
+
+void MainWindow::connectResults() {
     connect(resultsView_, &ResultsView::resultsPainted, this, &MainWindow::onResultsPainted);
     connect(resultsView_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) {
@@ -311,30 +392,61 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
                 }
             });
     connect(resultsModel_, &QAbstractItemModel::modelReset, detail_, &DetailPane::clear);
-    connect(resultsView_, &ResultsView::previewRequested, this, [this](const QModelIndex& index) {
-        auto* preview = new PhotoPreview(resultsModel_->hit(index.row()).path, this);
-        preview->setAttribute(Qt::WA_DeleteOnClose);
-        preview->open();
-    });
+    connect(resultsView_, &ResultsView::previewRequested, this, &MainWindow::openPreview);
+    connect(resultsView_, &QAbstractItemView::doubleClicked, this, &MainWindow::openPreview);
     connect(resultsView_, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
         detail_->showHit(resultsModel_->hit(index.row()));
     });
+    connect(gridControls_, &GridControls::orderChanged, this, &MainWindow::sortResults);
+    connect(gridControls_, &GridControls::thumbnailEdgeChanged, resultsView_,
+            &ResultsView::setThumbnailEdge);
+    connect(resultsView_, &ResultsView::thumbnailEdgeChanged, gridControls_,
+            &GridControls::showThumbnailEdge);
+
+    connect(resultsActions_, &ResultsActions::openRequested, this, [this](const QString& path) {
+        showInDetail(path);
+        detail_->openWithDefaultApplication();
+    });
+    connect(resultsActions_, &ResultsActions::revealRequested, this, [this](const QString& path) {
+        showInDetail(path);
+        detail_->showInFolder();
+    });
+    connect(resultsActions_, &ResultsActions::copyPathsRequested, this, &MainWindow::copyPaths);
+    connect(resultsActions_, &ResultsActions::findSimilarRequested, this, &MainWindow::findSimilar);
+    connect(resultsActions_, &ResultsActions::useInExperimentRequested, this,
+            [this](const QString& path) {
+                experiment_->setImagePath(path);
+                tabs_->setCurrentWidget(experiment_);
+            });
+    connect(resultsActions_, &ResultsActions::removeFromLibraryRequested, this,
+            [this](const QStringList& paths) { confirmForgetPhotos(paths, false); });
+    connect(resultsActions_, &ResultsActions::moveToTrashRequested, this,
+            [this](const QStringList& paths) { confirmForgetPhotos(paths, true); });
+}
+
+void MainWindow::connectPanels() {
     connect(detail_, &DetailPane::findSimilarRequested, this, &MainWindow::findSimilar);
+    connect(tagsPanel_, &TagsPanel::photosChosen, this,
+            [this](const PhotoHits& hits, const QString& description) {
+                resultsModel_->setHits(hits);
+                showResultsBanner(description, false);
+            });
     connect(folders_, &FoldersPanel::addRequested, this, &MainWindow::addFolder);
     connect(folders_, &FoldersPanel::removeRequested, this, &MainWindow::confirmRemoveFolder);
     connect(folders_, &FoldersPanel::indexRequested, this, &MainWindow::startIndexing);
     connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
     connect(noMatches_, &QLabel::linkActivated, filterBar_, &FilterBar::reset);
     connect(imageDetailNotice_, &QLabel::linkActivated, this, &MainWindow::startIndexing);
-    connect(&modelLoader_, &QFutureWatcher<LoadOutcome>::finished, this, [this] {
-        const LoadOutcome outcome = modelLoader_.result();
-        if (!outcome.error.isEmpty()) {
-            showStatus(tr("The model could not be loaded: %1").arg(outcome.error));
-            return;
+    connect(emptyLibrary_, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (link == QLatin1String("index")) {
+            startIndexing();
+        } else {
+            folders_->findChild<QPushButton*>(QStringLiteral("addFolder"))->click();
         }
-        setSession(outcome.session);
     });
+}
 
+void MainWindow::buildShortcuts() {
     const auto focusSearch = [this] {
         tabs_->setCurrentIndex(0);
         searchBar_->setFocus(Qt::ShortcutFocusReason);
@@ -352,13 +464,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), settings_(AppSett
     connect(stopSearchShortcut_, &QShortcut::activated, this, &MainWindow::stopSearch);
     // Down from the search bar goes on to the results.
     resultsView_->enterFrom(searchBar_);
-
-    updateInstructionChoices();
-    setIndexingUi(false);
-    setSearchingUi(false);
-    resize(1280, 800);
-    restoreWindowState();
-    showStatus(tr("Starting…"));
 }
 
 MainWindow::~MainWindow() {
@@ -434,6 +539,9 @@ void MainWindow::buildMenus() {
                     [this] { tabs_->setCurrentIndex(0); });
     view->addAction(tr("&Experiment"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
                     [this] { tabs_->setCurrentIndex(1); });
+    QAction* browse = view->addAction(tr("&All photos"), QKeySequence(Qt::CTRL | Qt::Key_B), this,
+                                      &MainWindow::browseAll);
+    browse->setObjectName(QStringLiteral("browseAll"));
     view->addSeparator();
     // The docks, once closed with their title bar's button, come back from here.
     for (auto* dock : findChildren<QDockWidget*>(Qt::FindDirectChildrenOnly)) {
@@ -460,6 +568,9 @@ void MainWindow::restoreWindowState() {
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    resultsView_->setThumbnailEdge(
+        settings.value(QStringLiteral("window/thumbnailEdge"), resultsView_->thumbnailEdge())
+            .toInt());
     fitToScreen();
 }
 
@@ -499,6 +610,7 @@ void MainWindow::saveWindowState() {
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
+    settings.setValue(QStringLiteral("window/thumbnailEdge"), resultsView_->thumbnailEdge());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -676,6 +788,26 @@ void MainWindow::updateImageDetailNotice() {
     imageDetailNotice_->show();
 }
 
+void MainWindow::showEmptyLibrary(const FolderStates& states) {
+    const bool noPhotos = std::all_of(states.begin(), states.end(),
+                                      [](const FolderState& state) { return state.files == 0; });
+    if (!noPhotos || indexing_) {
+        emptyLibrary_->hide();
+        return;
+    }
+    // With folders that hold no photos yet (never indexed, or added while the model loaded),
+    // looking in them comes first.
+    emptyLibrary_->setText(
+        states.isEmpty()
+            ? tr("Your library has no photos yet. <a href=\"add\">Add a folder of photos</a> "
+                 "(Ctrl+O), or drop one on this window; the photos are indexed once, then "
+                 "searched by describing them.")
+            : tr("No photos found in the library's folders yet. <a href=\"index\">Look for "
+                 "photos now</a> (Ctrl+I), or <a href=\"add\">add a folder of photos</a> "
+                 "(Ctrl+O) or drop one on this window."));
+    emptyLibrary_->show();
+}
+
 void MainWindow::refreshFolders() {
     QMetaObject::invokeMethod(searchWorker_, &SearchWorker::refreshFolderStates,
                               Qt::QueuedConnection);
@@ -698,8 +830,10 @@ void MainWindow::applyFilter(const PhotoFilter& filter) {
 
 void MainWindow::runSearch() {
     const QString text = searchBar_->text().trimmed();
-    if (text.isEmpty())
+    if (text.isEmpty()) {
+        browseAll();  // nothing asked: every photo, newest first
         return;
+    }
     if (lastQuery_ && lastQuery_->kind != SearchQuery::Kind::Text &&
         searchBar_->text() == barTextOfLastQuery_) {
         submit(*lastQuery_);  // the bar still says what the grid shows: the same search again
@@ -786,6 +920,9 @@ void MainWindow::findSimilar(const QString& path) {
 
 void MainWindow::submit(SearchQuery query) {
     tabs_->setCurrentIndex(0);
+    dropHint_->hide();
+    // Results of an earlier search not painted yet must not report as this one's.
+    resultsView_->cancelPaintReport();
     query.topK = topK_;
     query.filter = settings_.filter;  // the filter shown when it was asked, whatever the kind
     lastQuery_ = query;
@@ -808,6 +945,8 @@ QString MainWindow::describe(const SearchQuery& query) const {
             return tr("Similar to %1").arg(QFileInfo(query.path).fileName());
         case SearchQuery::Kind::Example:
             return tr("Photos like %1").arg(QFileInfo(query.path).fileName());
+        case SearchQuery::Kind::Browse:
+            return tr("All photos, newest first");
         case SearchQuery::Kind::Text:
             break;
     }
@@ -906,7 +1045,10 @@ void MainWindow::onSearchFinished(quint64 id, const PhotoHits& hits, const Searc
     pendingTiming_ = timing;
     pendingCount_ = static_cast<int>(hits.size());
     filledAtNs_ = searchClock_.nsecsElapsed();
-    resultsModel_->setHits(hits);
+    const bool browsing = lastQuery_ && lastQuery_->kind == SearchQuery::Kind::Browse;
+    resultsModel_->setHits(hits, browsing);
+    if (resultsModel_->order() == ResultsModel::Order::TakenDate && !browsing)
+        lookUpTakenDates();
     if (lastQuery_)
         showResultsBanner(describe(*lastQuery_), false);
     noMatches_->setVisible(hits.isEmpty() && settings_.filter.isActive());
@@ -938,16 +1080,171 @@ void MainWindow::onResultsPainted() {
     const double totalMs = searchClock_.nsecsElapsed() / 1e6;
     lastTiming_ = {totalMs, pendingTiming_.embedMs, pendingTiming_.rankMs,
                    totalMs - filledAtNs_ / 1e6, pendingCount_};
-    QString text = tr("%n result(s) in %1 ms (query %2 ms, ranking %3 ms)", nullptr, pendingCount_)
-                       .arg(qRound(totalMs))
-                       .arg(qRound(pendingTiming_.embedMs))
-                       .arg(qRound(pendingTiming_.rankMs));
+    QString text =
+        lastQuery_ && lastQuery_->kind == SearchQuery::Kind::Browse
+            ? tr("%n photo(s) in %1 ms", nullptr, pendingCount_).arg(qRound(totalMs))
+            : tr("%n result(s) in %1 ms (query %2 ms, ranking %3 ms)", nullptr, pendingCount_)
+                  .arg(qRound(totalMs))
+                  .arg(qRound(pendingTiming_.embedMs))
+                  .arg(qRound(pendingTiming_.rankMs));
     if (settings_.filter.isActive())
         text += tr(" · filtered: %1").arg(filterBar_->description());
     if (revealHidden_)
         text += tr(" · the photo itself is hidden by the filters");
     showStatus(text);
     emit resultsShown(searchId_, pendingCount_);
+}
+
+void MainWindow::browseAll() {
+    SearchQuery query;
+    query.kind = SearchQuery::Kind::Browse;
+    searchBar_->clear();
+    barTextOfLastQuery_.clear();
+    submit(query);
+}
+
+// --- the grid's actions ---
+
+void MainWindow::openPreview(const QModelIndex& index) {
+    if (!index.isValid())
+        return;
+    QStringList paths;
+    paths.reserve(resultsModel_->hits().size());
+    for (const PhotoHit& hit : resultsModel_->hits())
+        paths << hit.path;
+    auto* preview = new PhotoPreview(paths, index.row(), this);
+    preview->setAttribute(Qt::WA_DeleteOnClose);
+    preview->open();
+}
+
+void MainWindow::showInDetail(const QString& path) {
+    if (detail_->path() == path)
+        return;
+    for (const PhotoHit& hit : resultsModel_->hits()) {
+        if (hit.path == path) {
+            detail_->showHit(hit);
+            return;
+        }
+    }
+}
+
+void MainWindow::copyPaths(const QStringList& paths) {
+    if (paths.isEmpty())
+        return;
+    if (paths.size() == 1) {
+        showInDetail(paths.first());
+        detail_->copyPath();  // says so in the Photo pane, as its own button does
+    } else {
+        QGuiApplication::clipboard()->setText(paths.join(QLatin1Char('\n')));
+    }
+    showStatus(tr("Copied %n path(s)", nullptr, static_cast<int>(paths.size())));
+}
+
+void MainWindow::sortResults(ResultsModel::Order order) {
+    resultsModel_->setOrder(order);
+    if (order == ResultsModel::Order::TakenDate && !resultsModel_->takenDatesKnown())
+        lookUpTakenDates();
+    if (resultsModel_->rowCount() > 0)
+        resultsView_->setCurrentIndex(resultsModel_->index(0));
+}
+
+void MainWindow::lookUpTakenDates() {
+    QMetaObject::invokeMethod(
+        searchWorker_,
+        [worker = searchWorker_, id = searchId_, hits = resultsModel_->rankedHits()] {
+            worker->lookUpTakenDates(id, hits);
+        },
+        Qt::QueuedConnection);
+}
+
+void MainWindow::confirmForgetPhotos(const QStringList& paths, bool toTrash) {
+    if (paths.isEmpty() || !session_)
+        return;
+    if (indexing_) {
+        showStatus(tr("Photos can be removed once indexing ends"));
+        return;
+    }
+    const int count = static_cast<int>(paths.size());
+    const QString which =
+        count == 1 ? QFileInfo(paths.first()).fileName() : tr("%n photos", nullptr, count);
+    auto* box = new QMessageBox(QMessageBox::Warning,
+                                toTrash ? tr("Move to trash") : tr("Remove from library"),
+                                toTrash ? tr("Move %1 to the trash?").arg(which)
+                                        : tr("Remove %1 from the library?").arg(which),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(toTrash ? QStringLiteral("trashConfirmation")
+                               : QStringLiteral("removePhotosConfirmation"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(
+        toTrash ? tr("The files go to the desktop's trash, where they can be restored from, and "
+                     "the library forgets them with their vectors.")
+                : tr("The library forgets them with their vectors; the files on disk are not "
+                     "touched. Indexing their folder again adds them back."));
+    QPushButton* confirm = box->addButton(
+        toTrash ? tr("Move to &trash") : tr("&Remove from library"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(toTrash ? QStringLiteral("confirmTrash")
+                                   : QStringLiteral("confirmRemovePhotos"));
+    QPushButton* keep = box->addButton(QMessageBox::Cancel);
+    keep->setObjectName(QStringLiteral("keepPhotos"));
+    box->setDefaultButton(keep);  // Enter keeps them
+    connect(confirm, &QPushButton::clicked, this, [this, paths, toTrash] {
+        if (toTrash) {
+            moveToTrash(paths);
+        } else {
+            forgetPhotos(paths);
+        }
+    });
+    box->open();
+}
+
+void MainWindow::moveToTrash(const QStringList& paths) {
+    // Qt creates the home trash only inside an existing data folder, and without one it
+    // "trashes" into the current folder: a fresh account may have no ~/.local/share yet.
+    QDir().mkpath(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation));
+    QStringList moved;
+    QStringList refused;
+    for (const QString& path : paths) {
+        if (QFile::moveToTrash(path)) {
+            moved << path;
+        } else {
+            refused << QFileInfo(path).fileName();
+        }
+    }
+    const QString said =
+        refused.isEmpty()
+            ? tr("Moved %n photo(s) to the trash", nullptr, static_cast<int>(moved.size()))
+            : tr("Moved %1 of %2 photo(s) to the trash; these could not be moved: %3")
+                  .arg(moved.size())
+                  .arg(paths.size())
+                  .arg(refused.join(QStringLiteral(", ")));
+    showStatus(said);
+    forgetPhotos(moved, said);
+}
+
+void MainWindow::forgetPhotos(const QStringList& paths, const QString& done) {
+    if (paths.isEmpty())
+        return;
+    afterForgetting_ = done.isEmpty() ? tr("Removed %n photo(s) from the library; the files are "
+                                           "untouched",
+                                           nullptr, static_cast<int>(paths.size()))
+                                      : done;
+    QMetaObject::invokeMethod(
+        searchWorker_, [worker = searchWorker_, paths] { worker->forgetFiles(paths); },
+        Qt::QueuedConnection);
+}
+
+void MainWindow::onFilesForgotten(const QStringList& paths) {
+    // The grid shows no photo the library no longer has.
+    const QSet<QString> gone(paths.begin(), paths.end());
+    PhotoHits kept;
+    for (const PhotoHit& hit : resultsModel_->rankedHits()) {
+        if (!gone.contains(hit.path))
+            kept.append(hit);
+    }
+    if (kept.size() != resultsModel_->rankedHits().size())
+        resultsModel_->setHits(kept, resultsModel_->takenDatesKnown());
+    showStatus(afterForgetting_);
+    refreshFolders();
 }
 
 // --- folders and indexing ---
@@ -1009,13 +1306,14 @@ void MainWindow::onFolderForgotten(const QString& folder, int removedFiles) {
     // The grid shows no photo the library no longer has.
     PhotoHits kept;
     const Path root(folder.toStdString());
-    for (const PhotoHit& hit : resultsModel_->hits()) {
+    for (const PhotoHit& hit : resultsModel_->rankedHits()) {
         if (!root.contains(hit.path.toStdString()))
             kept.append(hit);
     }
-    if (kept.size() != resultsModel_->hits().size())
-        resultsModel_->setHits(kept);
-    if (settings_.filter.folder == folder) {
+    if (kept.size() != resultsModel_->rankedHits().size())
+        resultsModel_->setHits(kept, resultsModel_->takenDatesKnown());
+    if (!settings_.filter.folder.isEmpty() &&
+        root.contains(settings_.filter.folder.toStdString())) {
         PhotoFilter filter = settings_.filter;
         filter.folder.clear();
         filterBar_->setFilter(filter);  // a folder no longer in the library shows nothing
@@ -1073,6 +1371,8 @@ void MainWindow::cancelIndexing() {
 
 void MainWindow::setIndexingUi(bool running) {
     indexing_ = running;
+    if (running)
+        emptyLibrary_->hide();  // photos are on their way
     progress_->setVisible(running);
     pauseButton_->setVisible(running);
     cancelButton_->setVisible(running);
@@ -1237,19 +1537,66 @@ void MainWindow::openDuplicates() {
     view->activateWindow();
 }
 
-// --- drag and drop: an image dropped on the window searches by example ---
+// --- drag and drop: an image dropped on the window searches by example, a folder is added ---
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (!firstDroppedImage(event->mimeData()).isEmpty())
-        event->acceptProposedAction();
+    const QString path = firstDroppedPath(event->mimeData());
+    // Tiles dragged out of the grid are for other programs, not a search of their own.
+    if (path.isEmpty() || event->source() == resultsView_)
+        return;
+    // Accepted either way: a file that is no image is refused on drop, with the reason.
+    event->acceptProposedAction();
+    dropHint_->setPalette(palette());
+    dropHint_->setText(QFileInfo(path).isDir()
+                           ? tr("Drop to add %1 to the library").arg(path)
+                           : tr("Drop to find photos like %1").arg(QFileInfo(path).fileName()));
+    dropHint_->show();
+}
+
+void MainWindow::dragLeaveEvent(QDragLeaveEvent* event) {
+    dropHint_->hide();
+    QMainWindow::dragLeaveEvent(event);
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-    const QString path = firstDroppedImage(event->mimeData());
-    if (path.isEmpty())
+    const QString path = firstDroppedPath(event->mimeData());
+    dropHint_->hide();
+    if (path.isEmpty() || event->source() == resultsView_)
         return;
     event->acceptProposedAction();
+    if (QFileInfo(path).isDir()) {
+        confirmAddDroppedFolder(path);
+        return;
+    }
+    if (!detectMediaType(path.toStdString())) {
+        // The search and its results stay as they were; the refusal is said where it was dropped.
+        QPalette colours = palette();
+        colours.setColor(QPalette::WindowText,
+                         readableOn(QColor(0xc0, 0x1c, 0x28), colours.color(QPalette::Window)));
+        dropHint_->setPalette(colours);
+        dropHint_->setText(
+            tr("%1 is not an image, so it cannot be searched by; the search is unchanged")
+                .arg(QFileInfo(path).fileName()));
+        dropHint_->show();
+        showStatus(dropHint_->text());
+        return;
+    }
     searchByExample(path);
+}
+
+void MainWindow::confirmAddDroppedFolder(const QString& folder) {
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Add folder"),
+                                tr("Add %1 to the library and index its photos?").arg(folder),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("addDroppedFolderConfirmation"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* add = box->addButton(tr("&Add and index"), QMessageBox::AcceptRole);
+    add->setObjectName(QStringLiteral("confirmAddFolder"));
+    QPushButton* cancel = box->addButton(QMessageBox::Cancel);
+    cancel->setObjectName(QStringLiteral("cancelAddFolder"));
+    box->setDefaultButton(add);
+    connect(add, &QPushButton::clicked, this, [this, folder] { addFolder(folder); });
+    box->open();
 }
 
 }  // namespace abc::ui

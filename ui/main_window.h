@@ -8,9 +8,11 @@
 #include <optional>
 
 #include "ui/app_settings.h"
+#include "ui/results_model.h"
 #include "ui/search_worker.h"
 
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QMenu;
 class QProgressBar;
@@ -20,6 +22,7 @@ class QStackedWidget;
 class QStringListModel;
 class QTabWidget;
 class QToolButton;
+class QVBoxLayout;
 
 namespace abc {
 struct IndexProgress;
@@ -35,9 +38,10 @@ class ExperimentPanel;
 class FilterBar;
 class FirstRunPage;
 class FoldersPanel;
+class GridControls;
 class LibraryLoadIndicator;
 class IndexWorker;
-class ResultsModel;
+class ResultsActions;
 class ResultsView;
 class TagsPanel;
 class ThumbnailProvider;
@@ -99,6 +103,9 @@ class MainWindow : public QMainWindow {
     void clearInstructionHistory();
     void searchByExample(const QString& imagePath);
     void findSimilar(const QString& path);
+    // Every photo of the library under the filter, newest date taken first, without a query
+    // (Enter in an empty search bar, View > All photos).
+    void browseAll();
     void addFolder(const QString& folder);
     // Forgets the folder on the search thread; the sidebar, the filter bar and the status
     // line follow once it is done.
@@ -134,11 +141,26 @@ class MainWindow : public QMainWindow {
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragLeaveEvent(QDragLeaveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
   private:
-    void buildMenus();
+    // The constructor's parts, in the order it calls them: each builds one region of the
+    // window, or wires one group of signals, with what the earlier ones built.
+    void buildCentralWidget();
+    QWidget* buildSearchPage();
+    QLayout* buildQueryRow(QWidget* page);
+    void buildResultsGrid(QWidget* page);
+    // The lines between the filter bar and the grid: no matches, image detail, the banner, the
+    // drop hint, and what to do while the library is empty.
+    void buildResultsNotices(QWidget* page, QVBoxLayout* layout);
+    void buildDocks();
     void buildStatusBar();
+    void buildMenus();
+    void startWorkers();
+    void connectResults();
+    void connectPanels();
+    void buildShortcuts();
     void restoreWindowState();
     // Keeps the window inside the available area of the screen it is on (smaller if need be).
     void fitToScreen();
@@ -173,8 +195,24 @@ class MainWindow : public QMainWindow {
     void showFirstRun();
     void showStatus(const QString& text);
     void refreshFolders();
+    // What to do first, while the library's folders hold no photos (or there are none).
+    void showEmptyLibrary(const FolderStates& states);
     void applyFilter(const PhotoFilter& filter);
     void updateInstructionChoices();
+    void confirmAddDroppedFolder(const QString& folder);
+    // The preview on the grid's photos, from `index` on.
+    void openPreview(const QModelIndex& index);
+    // The Photo pane shows `path` (one of the grid's) unless it does already.
+    void showInDetail(const QString& path);
+    void copyPaths(const QStringList& paths);
+    void sortResults(ResultsModel::Order order);
+    void lookUpTakenDates();
+    // Asks first, with the counts; `toTrash` moves the files to the trash too.
+    void confirmForgetPhotos(const QStringList& paths, bool toTrash);
+    void moveToTrash(const QStringList& paths);
+    // `done`: what the status bar says once the library forgot them.
+    void forgetPhotos(const QStringList& paths, const QString& done = {});
+    void onFilesForgotten(const QStringList& paths);
 
     AppSettings settings_;
     std::shared_ptr<EngineSession> session_;
@@ -194,6 +232,8 @@ class MainWindow : public QMainWindow {
     ThumbnailProvider* thumbnails_ = nullptr;
     ResultsModel* resultsModel_ = nullptr;
     ResultsView* resultsView_ = nullptr;
+    ResultsActions* resultsActions_ = nullptr;
+    GridControls* gridControls_ = nullptr;
     DetailPane* detail_ = nullptr;
     TagsPanel* tagsPanel_ = nullptr;
     FoldersPanel* folders_ = nullptr;
@@ -201,6 +241,8 @@ class MainWindow : public QMainWindow {
     QLabel* noMatches_ = nullptr;
     QLabel* imageDetailNotice_ = nullptr;
     QLabel* resultsBanner_ = nullptr;  // what the grid shows, or why the search failed
+    QLabel* emptyLibrary_ = nullptr;   // what to do first, while the library has no photos
+    QLabel* dropHint_ = nullptr;       // what a drop would do while hovering, or why it was refused
     DuplicatesView* duplicates_ = nullptr;
     ExperimentPanel* experiment_ = nullptr;
     QLabel* statusLabel_ = nullptr;
@@ -228,6 +270,7 @@ class MainWindow : public QMainWindow {
     // The bar's text as the window wrote it for an example or "find similar" search: Enter on
     // it unchanged runs that search again, not a text search.
     QString barTextOfLastQuery_;
+    QString afterForgetting_;    // what the status bar says when the library forgot photos
     QString revealAfterSearch_;  // the photo "show in results" asked for
     bool revealHidden_ = false;  // ... which the filter leaves out
     QElapsedTimer searchClock_;

@@ -11,6 +11,10 @@ namespace abc::ui {
 struct PhotoHit {
     QString path;
     float score = 0.0f;
+    bool scored = true;  // false when listed without a query (browsing): no score to show
+    // EXIF date taken as "YYYY-MM-DD HH:MM:SS"; "" when the photo has none or it was not
+    // looked up (see ResultsModel::takenDatesKnown).
+    QString takenAt;
 };
 
 using PhotoHits = QList<PhotoHit>;

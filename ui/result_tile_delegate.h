@@ -17,6 +17,7 @@ class ResultTileDelegate : public QStyledItemDelegate {
                const QModelIndex& index) const override;
 
     int thumbnailEdge() const { return edge_; }
+    void setThumbnailEdge(int edge) { edge_ = edge; }
 
   private:
     int edge_;

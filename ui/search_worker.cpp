@@ -13,6 +13,8 @@
 #include "core/library/photo_search.h"
 #include "core/library/sqlite_database.h"
 #include "ui/engine_session.h"
+#include "ui/library_browse.h"
+#include "ui/library_subfolders.h"
 
 namespace abc::ui {
 
@@ -78,6 +80,20 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
     } clearRunning{this};
     std::size_t embedded = 0;
     const auto current = session();
+    if (current && query.kind == SearchQuery::Kind::Browse) {
+        // No model needed: the library's records alone.
+        QElapsedTimer browsing;
+        browsing.start();
+        try {
+            PhotoHits hits = browseLibrary(*current->store, query.filter);
+            SearchTiming timing;
+            timing.rankMs = elapsedMs(browsing);
+            emit finished(id, hits, timing);
+        } catch (const std::exception& error) {
+            emit failed(id, QString::fromUtf8(error.what()));
+        }
+        return;
+    }
     if (!current || !current->search) {
         emit failed(id, tr("No model is loaded yet"));
         return;
@@ -123,6 +139,8 @@ void SearchWorker::run(quint64 id, const SearchQuery& query) {
                 results = search.searchByExample(query.path.toStdString(), restriction, topK);
                 timing.embedMs = elapsedMs(timer);
                 break;
+            case SearchQuery::Kind::Browse:
+                break;  // answered above
             case SearchQuery::Kind::Similar: {
                 timer.start();
                 const auto file = current->store->fileByPath(query.path.toStdString());
@@ -200,6 +218,7 @@ void SearchWorker::refreshFilterOptions() {
         const FilterChoices choices = filterChoices(*current->store);
         for (const std::string& folder : choices.folders)
             options.folders << QString::fromStdString(folder);
+        options.subfolders = librarySubfolders(*current->store);
         for (const std::string& type : choices.mediaTypes)
             options.mediaTypes << QString::fromStdString(type);
         const auto toDate = [](const std::optional<std::string>& day) {
@@ -228,6 +247,33 @@ void SearchWorker::forgetFolder(const QString& folder) {
         emit folderForgotten(folder, static_cast<int>(removed));
     } catch (const std::exception& error) {
         emit folderNotForgotten(folder, QString::fromUtf8(error.what()));
+    }
+}
+
+void SearchWorker::forgetFiles(const QStringList& paths) {
+    const auto current = session();
+    if (!current)
+        return;
+    try {
+        std::vector<std::string> files;
+        files.reserve(static_cast<std::size_t>(paths.size()));
+        for (const QString& path : paths)
+            files.push_back(path.toStdString());
+        current->store->removeFiles(files);
+        emit filesForgotten(paths);
+    } catch (const std::exception& error) {
+        emit filesNotForgotten(paths, QString::fromUtf8(error.what()));
+    }
+}
+
+void SearchWorker::lookUpTakenDates(quint64 id, const PhotoHits& hits) {
+    const auto current = session();
+    if (!current)
+        return;
+    try {
+        emit takenDatesFound(id, withTakenDates(*current->store, hits));
+    } catch (const std::exception& error) {
+        emit libraryReadFailed(QString::fromUtf8(error.what()));
     }
 }
 

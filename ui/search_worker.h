@@ -18,7 +18,8 @@ struct EngineSession;
 
 // What the window asks for; a value so it crosses threads by copy.
 struct SearchQuery {
-    enum class Kind { Text, Example, Similar };
+    // Browse: every photo the filter lets through, newest date taken first, no query.
+    enum class Kind { Text, Example, Similar, Browse };
     Kind kind = Kind::Text;
     QString text;         // combined-query syntax (Text)
     QString instruction;  // non-empty: instruction mode (Text)
@@ -76,6 +77,11 @@ class SearchWorker : public QObject {
     // Forgets a library folder and what is indexed under it (SQL that may wait for an
     // indexing commit, so never on the GUI thread).
     void forgetFolder(const QString& folder);
+    // Forgets single files (their photos' vectors go with the last path), from the grid's
+    // "remove from library" and "move to trash".
+    void forgetFiles(const QStringList& paths);
+    // The hits of search `id` with their dates taken, for the grid's "sort by date taken".
+    void lookUpTakenDates(quint64 id, const abc::ui::PhotoHits& hits);
 
   signals:
     void finished(quint64 id, const abc::ui::PhotoHits& hits, const abc::ui::SearchTiming& timing);
@@ -97,6 +103,9 @@ class SearchWorker : public QObject {
     void libraryReadFailed(const QString& message);
     void folderForgotten(const QString& folder, int removedFiles);
     void folderNotForgotten(const QString& folder, const QString& message);
+    void filesForgotten(const QStringList& paths);
+    void filesNotForgotten(const QStringList& paths, const QString& message);
+    void takenDatesFound(quint64 id, const abc::ui::PhotoHits& hits);
 
   private:
     std::shared_ptr<EngineSession> session() const;

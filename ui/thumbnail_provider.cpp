@@ -17,9 +17,11 @@ namespace {
 
 constexpr int kMemoryBudgetKiB = 96 * 1024;
 
+// ~/.cache/abc-photos/thumbnails (under XDG_CACHE_HOME when set): one folder a person can
+// find and clear, whatever organisation and application names Qt would nest it under.
 QString defaultCacheDir() {
-    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
-           QStringLiteral("/thumbnails");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) +
+           QStringLiteral("/abc-photos/thumbnails");
 }
 
 }  // namespace

@@ -20,7 +20,8 @@ class ThumbnailProvider : public QObject {
     Q_OBJECT
 
   public:
-    // `cacheDir` empty: <XDG cache>/thumbnails. `edge`: the longest side of a thumbnail.
+    // `cacheDir` empty: <XDG cache>/abc-photos/thumbnails. `edge`: the longest side of a
+    // thumbnail.
     explicit ThumbnailProvider(int edge = 256, QString cacheDir = {}, QObject* parent = nullptr);
     ~ThumbnailProvider() override;
 
