@@ -21,16 +21,10 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString all;
-};
+using Run = abc::test::CliText;
 
 Run cli(const QStringList& args) {
-    const auto r = abc::test::runCli(args, 300000);
-    const QString out = QString::fromUtf8(r.out);
-    return {r.exitCode, out, out + QString::fromUtf8(r.err)};
+    return abc::test::runCliText(args, 300000);
 }
 
 QJsonObject jsonObject(const QString& text) {

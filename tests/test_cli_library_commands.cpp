@@ -31,16 +31,10 @@ QStringList modelArgs() {
     return test::tinyModelArgs();
 }
 
-struct Run {
-    int code = -1;
-    QString out;  // stdout only: what a script would parse
-    QString all;  // stdout and stderr, for messages on failure
-};
+using Run = test::CliText;
 
 Run cli(const QStringList& args) {
-    const auto r = test::runCli(args);
-    const QString out = QString::fromUtf8(r.out);
-    return {r.exitCode, out, out + QString::fromUtf8(r.err)};
+    return test::runCliText(args);
 }
 
 // "word N" pairs of the summary line (`failed 2 + 1 earlier` gives failed=2, earlier=1).

@@ -16,16 +16,10 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString all;
-};
+using Run = abc::test::CliText;
 
 Run cli(const QStringList& args) {
-    const auto r = abc::test::runCli(args);
-    const QString out = QString::fromUtf8(r.out);
-    return {r.exitCode, out, out + QString::fromUtf8(r.err)};
+    return abc::test::runCliText(args);
 }
 
 QJsonDocument json(const Run& run) {

@@ -11,7 +11,6 @@
 #include <QTest>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <map>
 
@@ -24,6 +23,7 @@
 #include "core/library/photo_indexer.h"
 #include "core/library/photo_search.h"
 #include "core/library/sqlite_database.h"
+#include "support/counting_embedder.h"
 
 using namespace abc;
 
@@ -44,27 +44,7 @@ EmbedderOptions tiny(const QString& instruct) {
     return options;
 }
 
-// Forwards to a model and counts the photos it embeds.
-class CountingEmbedder : public PhotoEmbedder {
-  public:
-    explicit CountingEmbedder(PhotoEmbedder& inner) : inner_(inner) {}
-    std::string fingerprint() const override { return inner_.fingerprint(); }
-    std::string instructionFingerprint() const override { return inner_.instructionFingerprint(); }
-    int dimension() const override { return inner_.dimension(); }
-    bool supportsInstructions() const override { return inner_.supportsInstructions(); }
-    std::vector<Embedding> embedImages(
-        const std::vector<std::shared_ptr<const ImagePatches>>& images,
-        const std::string& instruction, const EmbedHooks& hooks = {}) override {
-        images_ += static_cast<int>(images.size());
-        return inner_.embedImages(images, instruction, hooks);
-    }
-    Embedding embedText(const std::string& text) override { return inner_.embedText(text); }
-    int images() const { return images_.load(); }
-
-  private:
-    PhotoEmbedder& inner_;
-    std::atomic<int> images_{0};
-};
+using abc::test::CountingEmbedder;
 
 float maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
     if (a.size() != b.size()) {

@@ -7,7 +7,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <atomic>
 #include <map>
 #include <memory>
 #include <stop_token>
@@ -20,6 +19,7 @@
 #include "core/library/tag_store.h"
 #include "core/library/vector_math.h"
 #include "core/library/zero_shot_tagger.h"
+#include "support/counting_embedder.h"
 #include "support/photo_files.h"
 
 using namespace abc;
@@ -29,27 +29,7 @@ namespace {
 const std::string kTiny = ABC_REFERENCE_DIR "/tiny-abc";
 constexpr int kPhotos = 6;
 
-// Counts the image forwards, so a test can tell that tagging ran none.
-class CountingEmbedder : public PhotoEmbedder {
-  public:
-    explicit CountingEmbedder(PhotoEmbedder& inner) : inner_(inner) {}
-    std::string fingerprint() const override { return inner_.fingerprint(); }
-    std::string instructionFingerprint() const override { return inner_.instructionFingerprint(); }
-    int dimension() const override { return inner_.dimension(); }
-    bool supportsInstructions() const override { return inner_.supportsInstructions(); }
-    std::vector<Embedding> embedImages(
-        const std::vector<std::shared_ptr<const ImagePatches>>& images,
-        const std::string& instruction, const EmbedHooks& hooks = {}) override {
-        images_ += static_cast<int>(images.size());
-        return inner_.embedImages(images, instruction, hooks);
-    }
-    Embedding embedText(const std::string& text) override { return inner_.embedText(text); }
-    int images() const { return images_.load(); }
-
-  private:
-    PhotoEmbedder& inner_;
-    std::atomic<int> images_{0};
-};
+using abc::test::CountingEmbedder;
 
 StoredVectors matrix(int dimension, const std::vector<std::vector<float>>& rows) {
     StoredVectors vectors;

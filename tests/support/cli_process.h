@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QString>
 #include <QStringList>
 #include <QtGlobal>
 
@@ -45,6 +46,20 @@ inline CliResult runCli(const QStringList& args, int timeoutMs = 120000) {
     CliOptions options;
     options.timeoutMs = timeoutMs;
     return runCli(args, options);
+}
+
+// A run read as text: stdout alone (what a script would parse) and, for failure messages, stdout
+// followed by stderr.
+struct CliText {
+    int code = -1;
+    QString out;
+    QString all;
+};
+
+inline CliText runCliText(const QStringList& args, int timeoutMs = 120000) {
+    const CliResult result = runCli(args, timeoutMs);
+    const QString out = QString::fromUtf8(result.out);
+    return {result.exitCode, out, out + QString::fromUtf8(result.err)};
 }
 
 // The model options that point a command at the tiny reference checkpoint, on one thread.
