@@ -27,6 +27,7 @@
 #include <QWheelEvent>
 
 #include "core/library/library_store.h"
+#include "support/opened_urls.h"
 #include "support/ui_test_setup.h"
 #include "support/ui_window.h"
 #include "ui/detail_pane.h"
@@ -38,20 +39,10 @@
 #include "ui_photo_library.h"
 
 using abc::test::findNamed;
+using abc::test::OpenedUrls;
 using abc::ui::MainWindow;
 using abc::ui::ResultsModel;
 using abc::ui::ResultsView;
-
-// Receives what the desktop would: the URLs given to QDesktopServices::openUrl.
-class OpenedUrls : public QObject {
-    Q_OBJECT
-
-  public:
-    QList<QUrl> urls;
-
-  public slots:
-    void open(const QUrl& url) { urls << url; }
-};
 
 namespace {
 

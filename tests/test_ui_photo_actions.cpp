@@ -13,6 +13,7 @@
 #include <QTest>
 #include <QUrl>
 
+#include "support/opened_urls.h"
 #include "support/ui_test_setup.h"
 #include "support/ui_window.h"
 #include "ui/detail_pane.h"
@@ -22,19 +23,9 @@
 #include "ui_photo_library.h"
 
 using abc::test::findNamed;
+using abc::test::OpenedUrls;
 using abc::ui::DetailPane;
 using abc::ui::MainWindow;
-
-// Receives what the desktop would: the URLs given to QDesktopServices::openUrl.
-class OpenedUrls : public QObject {
-    Q_OBJECT
-
-  public:
-    QList<QUrl> urls;
-
-  public slots:
-    void open(const QUrl& url) { urls << url; }
-};
 
 class TestUiPhotoActions : public QObject {
     Q_OBJECT
