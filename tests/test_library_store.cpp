@@ -4,10 +4,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <latch>
 #include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/io/error.h"
 #include "core/library/file_record_batch.h"
@@ -428,6 +432,41 @@ class TestLibraryStore : public QObject {
         QCOMPARE(rows.ids.size(), std::size_t{1});
         QVERIFY(last > 0);
         QCOMPARE(second.vectorsAfter(model, "", last, last).ids.size(), std::size_t{0});
+    }
+
+    // Two processes indexing into a library that does not exist yet both open it at once; the
+    // one that loses the race for the switch to WAL must wait, not fail with "locked".
+    void openersOfANewLibraryAtOnceAllGetIn() {
+        constexpr int rounds = 40;
+        constexpr int openers = 4;
+        QTemporaryDir dir;
+        std::atomic<int> failures{0};
+        std::string firstFailure;
+        std::mutex failureMutex;
+        for (int round = 0; round < rounds; ++round) {
+            const std::string path =
+                dir.filePath(QString("lib%1.sqlite3").arg(round)).toStdString();
+            std::latch start(openers);
+            std::vector<std::thread> threads;
+            for (int i = 0; i < openers; ++i) {
+                threads.emplace_back([&] {
+                    start.arrive_and_wait();
+                    try {
+                        SqliteDatabase db(path);
+                        db.execute("CREATE TABLE IF NOT EXISTS t(a)");
+                    } catch (const std::exception& error) {
+                        if (failures.fetch_add(1) == 0) {
+                            const std::lock_guard lock(failureMutex);
+                            firstFailure = error.what();
+                        }
+                    }
+                });
+            }
+            for (auto& thread : threads) {
+                thread.join();
+            }
+        }
+        QVERIFY2(failures.load() == 0, firstFailure.c_str());
     }
 
     void defaultPathFollowsXdg() {

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 #include "core/io/error.h"
 
 namespace abc {
@@ -41,6 +44,30 @@ bool isBusy(int code) {
     throw Error(subject, problemText(db, what, message));
 }
 
+// SQLite does not call the busy handler while a connection changes the journal mode (the switch
+// to WAL needs the file to itself, and waiting inside could deadlock two openers), so a
+// second process opening a new library while the first one switches it would fail at once
+// with "database is locked". Waiting here, up to the same busy timeout, is safe: this
+// connection holds no lock between tries.
+void switchToWal(SqliteDatabase& db, int busyTimeoutMs) {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(busyTimeoutMs);
+    for (;;) {
+        try {
+            SqliteStatement wal(db, "PRAGMA journal_mode = WAL");
+            if (!wal.step() || wal.columnText(0) != "wal") {
+                throw Error(db.path(), "the database could not be switched to WAL journaling");
+            }
+            return;
+        } catch (const DatabaseBusy&) {
+            if (std::chrono::steady_clock::now() >= deadline) {
+                throw;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
+}
+
 }  // namespace
 
 SqliteDatabase::SqliteDatabase(const std::string& path, Mode mode, int busyTimeoutMs)
@@ -58,10 +85,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path, Mode mode, int busyTimeo
     try {
         execute("PRAGMA foreign_keys = ON");
         if (mode == Mode::ReadWrite) {
-            SqliteStatement wal(*this, "PRAGMA journal_mode = WAL");
-            if (!wal.step() || wal.columnText(0) != "wal") {
-                throw Error(path, "the database could not be switched to WAL journaling");
-            }
+            switchToWal(*this, busyTimeoutMs);
             // NORMAL is durable across application crashes in WAL mode; only a power loss
             // may drop the last commits, never corrupt the file.
             execute("PRAGMA synchronous = NORMAL");
