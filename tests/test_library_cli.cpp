@@ -52,8 +52,8 @@ Result runCli(const QStringList& args, int timeoutMs = 120000) {
 
 std::map<QString, int> counts(const QString& out) {
     std::map<QString, int> result;
-    static const QRegularExpression pattern(
-        QStringLiteral("(scanned|unchanged|added|changed|moved|removed|embedded|failed) (\\d+)"));
+    static const QRegularExpression pattern(QStringLiteral(
+        "(scanned|unchanged|added|changed|moved|copied|removed|embedded|failed) (\\d+)"));
     auto it = pattern.globalMatch(out);
     while (it.hasNext()) {
         const auto m = it.next();
@@ -128,15 +128,22 @@ class TestLibraryCli : public QObject {
         QVERIFY(QFile::remove(root + "/1/p1.png"));                          // deleted
         QVERIFY(QFile::rename(root + "/0/p2.png", root + "/p2-moved.png"));  // moved
         writeImage(root + "/new.png", 200);                                  // added
+        QVERIFY(QFile::copy(root + "/1/p3.png", root + "/p3-copy.png"));     // copied
         r = runCli(QStringList{"index", "--db", db} + modelArgs() + QStringList{root});
         QVERIFY2(r.code == 0, qPrintable(r.out));
         c = counts(r.out);
         QCOMPARE(c["unchanged"], 3);
         QCOMPARE(c["changed"], 1);
         QCOMPARE(c["moved"], 1);
+        QCOMPARE(c["copied"], 1);
         QCOMPARE(c["added"], 1);
         QCOMPARE(c["removed"], 2);
         QCOMPARE(c["embedded"], 2);
+        QVERIFY(QFile::remove(root + "/p3-copy.png"));  // the copy goes, its photo stays
+        r = runCli(QStringList{"index", "--db", db} + modelArgs() + QStringList{root});
+        c = counts(r.out);
+        QCOMPARE(c["removed"], 1);
+        QCOMPARE(c["embedded"], 0);
 
         // search --json: a list of {path, score}, best first, paths that exist.
         r = runCli(QStringList{"search", "--db", db, "--json", "--top", "3"} + modelArgs() +

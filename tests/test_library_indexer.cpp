@@ -112,7 +112,8 @@ class TestLibraryIndexer : public QObject {
         summary = indexer.run(options);
         QCOMPARE(summary.changed, std::size_t{1});
         QCOMPARE(summary.removed, std::size_t{2});  // the deleted file and the move's old path
-        QCOMPARE(summary.moved, std::size_t{2});    // the moved file and the copy
+        QCOMPARE(summary.moved, std::size_t{1});    // its old path went
+        QCOMPARE(summary.copied, std::size_t{1});   // img3 is still where it was
         QCOMPARE(summary.added, std::size_t{1});
         QCOMPARE(summary.embedded, std::size_t{2});  // the modified and the added file only
         QCOMPARE(embedder.images() - imagesBefore, 2);
@@ -162,13 +163,14 @@ class TestLibraryIndexer : public QObject {
                 }
             }
             std::sort(idsByPath.begin(), idsByPath.end());
-            return std::make_tuple(summary.added, summary.moved, summary.embedded, idsByPath,
-                                   vectorsByHash(store, embedder.fingerprint()));
+            return std::make_tuple(summary.added, summary.copied, summary.embedded, idsByPath,
+                                   vectorsByHash(store, embedder.fingerprint()), summary.moved);
         };
         const auto one = index(1, "one.sqlite3");
         const auto many = index(5, "many.sqlite3");
         QCOMPARE(std::get<0>(one), std::size_t{120});  // new contents
         QCOMPARE(std::get<1>(one), std::size_t{30});   // copies of a content seen earlier
+        QCOMPARE(std::get<5>(one), std::size_t{0});    // no old path went: nothing moved
         QCOMPARE(std::get<2>(one), std::size_t{120});
         QCOMPARE(std::get<3>(one).size(), std::size_t{150});
         QVERIFY(std::get<3>(one) == std::get<3>(many));

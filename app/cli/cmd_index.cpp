@@ -165,8 +165,8 @@ void run(const IndexCommand& command, int& exitCode) {
     }
     std::cout << "scanned " << summary.scanned << ", unchanged " << summary.unchanged << ", added "
               << summary.added << ", changed " << summary.changed << ", moved " << summary.moved
-              << ", removed " << summary.removed << ", embedded " << summary.embedded << ", failed "
-              << thisRun.size();
+              << ", copied " << summary.copied << ", removed " << summary.removed << ", embedded "
+              << summary.embedded << ", failed " << thisRun.size();
     if (!earlier.empty()) {
         std::cout << " + " << earlier.size() << " earlier";
     }

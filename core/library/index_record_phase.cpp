@@ -76,10 +76,10 @@ class FileRecorder {
             return false;
         }
         const bool knownPath = comparison_.recorded.contains(scanned.file.path);
-        bool knownContent = false;
+        KnownContent known;
         std::optional<std::string> problem;
         try {
-            knownContent = checkContent(scanned, hashed);
+            known = checkContent(scanned, hashed);
         } catch (const Error& e) {
             problem = e.problem();
         }
@@ -95,8 +95,10 @@ class FileRecorder {
             records_.recordFile(scanned.file, hashed.facts);
             if (knownPath) {
                 ++summary.changed;
-            } else if (knownContent) {
-                ++summary.moved;
+            } else if (known.photo) {
+                run_.contentAtNewPaths.insert(*known.photo);
+            } else if (known.pendingInThisRun) {
+                ++summary.copied;  // the same new content twice: neither is a move
             } else {
                 ++summary.added;
             }
@@ -123,18 +125,24 @@ class FileRecorder {
     }
 
   private:
+    struct KnownContent {
+        std::optional<PhotoId> photo;   // a photo the store holds
+        bool pendingInThisRun = false;  // a new content an earlier file of this run showed
+    };
+
     // Whether the store (or the pending batch) already knows the file's content; throws
     // abc::Error when the file could not be read or, as a new content, probed.
-    bool checkContent(const ScannedFile& scanned, HashedFile& hashed) const {
+    KnownContent checkContent(const ScannedFile& scanned, HashedFile& hashed) const {
         if (hashed.unexpected) {
             std::rethrow_exception(hashed.unexpected);
         }
         if (!hashed.hashError.empty()) {
             throw Error(scanned.file.path, hashed.hashError);
         }
-        const bool known = records_.pendingContent(hashed.facts.contentHash) ||
-                           store_.photoByHash(hashed.facts.contentHash).has_value();
-        if (!known) {
+        KnownContent known;
+        known.photo = store_.photoByHash(hashed.facts.contentHash);
+        known.pendingInThisRun = !known.photo && records_.pendingContent(hashed.facts.contentHash);
+        if (!known.photo && !known.pendingInThisRun) {
             if (!hashed.probed) {  // the content was removed meanwhile (another process)
                 decoder_.probe(scanned.file.path, hashed.facts);
             } else if (!hashed.probeError.empty()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <stop_token>
 
 #include "core/library/pause_gate.h"
@@ -22,6 +23,9 @@ class IndexRun {
 
     IndexSummary summary;
     IndexProgress progress;
+    // The photos that new paths of this run showed again. Whether each is a move or a copy is
+    // known only once the forget phase has seen which old paths went.
+    std::multiset<PhotoId> contentAtNewPaths;
 
     void report();
     // Parks while paused, saying so once through the progress callback; false once stopped.

@@ -49,7 +49,9 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
         store_, folders, scanned.scan, options.retryFailed, scanned.reach, run.summary);
     recordChangedFiles(store_, decoder_, comparison, options, run);
     if (!run.summary.cancelled) {
-        forgetGoneFiles(store_, folders, comparison, scanned.reach, run.summary);
+        forgetGoneFiles(store_, folders, comparison, scanned.reach, run);
+    } else {
+        countUnmatchedAsCopies(run);
     }
     embedMissingPhotos(store_, embedder_, decoder_, scanned.reach, options, run);
     IndexSummary& summary = run.summary;

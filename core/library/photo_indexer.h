@@ -64,7 +64,8 @@ struct IndexSummary {
     std::size_t unchanged = 0;  // same path, size and mtime as recorded: not read
     std::size_t added = 0;      // new paths
     std::size_t changed = 0;    // known paths whose content changed
-    std::size_t moved = 0;      // new paths showing a known content (vectors reused)
+    std::size_t moved = 0;      // new paths of a content whose old path went (vectors reused)
+    std::size_t copied = 0;     // new paths of a content still at its old path (vectors shared)
     std::size_t removed = 0;    // recorded paths no longer on disk (seen gone, never unread)
     std::size_t embedded = 0;   // photos sent through the model in this run
     std::size_t failed = 0;
