@@ -35,6 +35,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <exception>
+#include <utility>
 
 #include "core/io/path.h"
 #include "core/library/library_store.h"
@@ -61,6 +62,7 @@
 #include "ui/results_actions.h"
 #include "ui/results_model.h"
 #include "ui/results_view.h"
+#include "ui/resume_indexing_bar.h"
 #include "ui/settings_dialog.h"
 #include "ui/tags_panel.h"
 #include "ui/thumbnail_provider.h"
@@ -305,6 +307,8 @@ void MainWindow::buildResultsNotices(QWidget* page, QVBoxLayout* layout) {
     emptyLibrary_->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
                                            Qt::LinksAccessibleByKeyboard);
     aboveGrid(emptyLibrary_);
+    resumeBar_ = new ResumeIndexingBar(page);
+    layout->insertWidget(layout->indexOf(resultsView_), resumeBar_);
 }
 
 void MainWindow::buildDocks() {
@@ -340,6 +344,7 @@ void MainWindow::startWorkers() {
     connect(searchWorker_, &SearchWorker::filterOptionsReady, filterBar_, &FilterBar::setOptions);
     connect(searchWorker_, &SearchWorker::folderStatesReady, folders_, &FoldersPanel::setStates);
     connect(searchWorker_, &SearchWorker::folderStatesReady, this, &MainWindow::showEmptyLibrary);
+    connect(searchWorker_, &SearchWorker::folderStatesReady, this, &MainWindow::offerToResume);
     connect(searchWorker_, &SearchWorker::libraryReadFailed, this, [this](const QString& message) {
         showStatus(tr("The library could not be read: %1").arg(message));
     });
@@ -437,6 +442,7 @@ void MainWindow::connectPanels() {
     connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
     connect(noMatches_, &QLabel::linkActivated, filterBar_, &FilterBar::reset);
     connect(imageDetailNotice_, &QLabel::linkActivated, this, &MainWindow::startIndexing);
+    connect(resumeBar_, &ResumeIndexingBar::resumeRequested, this, &MainWindow::startIndexing);
     connect(emptyLibrary_, &QLabel::linkActivated, this, [this](const QString& link) {
         if (link == QLatin1String("index")) {
             startIndexing();
@@ -806,6 +812,31 @@ void MainWindow::showEmptyLibrary(const FolderStates& states) {
                  "photos now</a> (Ctrl+I), or <a href=\"add\">add a folder of photos</a> "
                  "(Ctrl+O) or drop one on this window."));
     emptyLibrary_->show();
+}
+
+void MainWindow::offerToResume(const FolderStates& states) {
+    // States counted before the model was loaded (and arriving late) say nothing of vectors.
+    const bool counted = std::all_of(states.begin(), states.end(),
+                                     [](const FolderState& state) { return state.withModel; });
+    if (!counted || !session_ || !session_->hasModel())
+        return;
+    const int left = photosNotIndexed(states);
+    const bool first = !std::exchange(resumeConsidered_, true);
+    // While the image detail changed, its notice speaks for the photos left.
+    if (left == 0 || indexing_ || searchSession_ != session_) {
+        resumeBar_->hide();
+        return;
+    }
+    if (first) {
+        if (settings_.resumeIndexingAtStart) {
+            startIndexing();
+            showStatus(
+                tr("Resuming the indexing left unfinished: %n photo(s) to go", nullptr, left));
+            return;
+        }
+    }
+    resumeBar_->offer(
+        left, formatDuration(estimatedSecondsToIndex(settings_, left, runtimeInfo().cpuThreads)));
 }
 
 void MainWindow::refreshFolders() {
@@ -1371,8 +1402,10 @@ void MainWindow::cancelIndexing() {
 
 void MainWindow::setIndexingUi(bool running) {
     indexing_ = running;
-    if (running)
+    if (running) {
         emptyLibrary_->hide();  // photos are on their way
+        resumeBar_->hide();
+    }
     progress_->setVisible(running);
     pauseButton_->setVisible(running);
     cancelButton_->setVisible(running);

@@ -42,6 +42,7 @@ class GridControls;
 class LibraryLoadIndicator;
 class IndexWorker;
 class ResultsActions;
+class ResumeIndexingBar;
 class ResultsView;
 class TagsPanel;
 class ThumbnailProvider;
@@ -197,6 +198,9 @@ class MainWindow : public QMainWindow {
     void refreshFolders();
     // What to do first, while the library's folders hold no photos (or there are none).
     void showEmptyLibrary(const FolderStates& states);
+    // Photos left without vectors by an earlier run: indexed at once the first time the
+    // library is seen with a model (the setting), else offered in the resume bar.
+    void offerToResume(const FolderStates& states);
     void applyFilter(const PhotoFilter& filter);
     void updateInstructionChoices();
     void confirmAddDroppedFolder(const QString& folder);
@@ -243,6 +247,8 @@ class MainWindow : public QMainWindow {
     QLabel* resultsBanner_ = nullptr;  // what the grid shows, or why the search failed
     QLabel* emptyLibrary_ = nullptr;   // what to do first, while the library has no photos
     QLabel* dropHint_ = nullptr;       // what a drop would do while hovering, or why it was refused
+    ResumeIndexingBar* resumeBar_ = nullptr;
+    bool resumeConsidered_ = false;  // the library was seen with a model: resumed or offered
     DuplicatesView* duplicates_ = nullptr;
     ExperimentPanel* experiment_ = nullptr;
     QLabel* statusLabel_ = nullptr;
