@@ -40,6 +40,8 @@ struct AppSettings {
     // Photos a run left without vectors (cancelled, the window closed) are indexed as soon as
     // the library opens, without asking; off: the window offers it in a bar.
     bool resumeIndexingAtStart = true;
+    // The library's folders are watched, and new, changed and removed photos indexed soon after.
+    bool watchFolders = true;
 
     // Why the shared settings file could not be read ("" when it could): the defaults stand
     // in, and the window says so.

@@ -9,7 +9,7 @@ class QCheckBox;
 namespace abc::ui {
 
 // The Settings group that says how the library keeps itself up to date without being asked:
-// resuming indexing left unfinished when the library opens.
+// resuming indexing left unfinished when the library opens, and watching its folders.
 class LibraryUpkeepBox : public QGroupBox {
     Q_OBJECT
 
@@ -21,6 +21,7 @@ class LibraryUpkeepBox : public QGroupBox {
 
   private:
     QCheckBox* resumeAtStart_ = nullptr;
+    QCheckBox* watchFolders_ = nullptr;
 };
 
 }  // namespace abc::ui

@@ -5,6 +5,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QCompleter>
+#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -50,6 +51,7 @@
 #include "ui/experiment_panel.h"
 #include "ui/filter_bar.h"
 #include "ui/first_run_page.h"
+#include "ui/folder_watcher.h"
 #include "ui/folders_panel.h"
 #include "ui/grid_controls.h"
 #include "ui/index_worker.h"
@@ -376,6 +378,19 @@ void MainWindow::startWorkers() {
     indexThread_.setObjectName(QStringLiteral("indexing"));
     indexThread_.start();
 
+    folderWatcher_ = new FolderWatcher(this);
+    connect(folderWatcher_, &FolderWatcher::foldersChanged, this, &MainWindow::onFoldersChanged);
+    connect(folderWatcher_, &FolderWatcher::watchLimitReached, this, [this](int watched) {
+        showStatus(tr("The library's folders hold more than %1 folders: changes in the first %1 "
+                      "are indexed as they happen, the rest every 10 minutes")
+                       .arg(watched));
+    });
+    connect(folderWatcher_, &FolderWatcher::watchFailed, this, [this](const QString& message) {
+        showStatus(tr("The library's folders cannot be watched for changes (%1): use Index "
+                      "now after adding photos")
+                       .arg(message));
+    });
+
     connect(&modelLoader_, &QFutureWatcher<LoadOutcome>::finished, this, [this] {
         const LoadOutcome outcome = modelLoader_.result();
         if (!outcome.error.isEmpty()) {
@@ -473,6 +488,7 @@ void MainWindow::buildShortcuts() {
 }
 
 MainWindow::~MainWindow() {
+    folderWatcher_->stop();
     if (indexWorker_)
         indexWorker_->cancel();
     modelLoader_.waitForFinished();
@@ -734,6 +750,7 @@ void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
     }
     setIndexingUi(indexing_);
     refreshFolders();
+    watchFolders();
     emit sessionChanged();
 }
 
@@ -1290,6 +1307,7 @@ void MainWindow::addFolder(const QString& folder) {
         return;
     }
     refreshFolders();
+    watchFolders();
     startIndexing();
 }
 
@@ -1353,9 +1371,17 @@ void MainWindow::onFolderForgotten(const QString& folder, int removedFiles) {
         tr("Removed %1 (%n photo(s) forgotten; the files are untouched)", nullptr, removedFiles)
             .arg(folder));
     refreshFolders();
+    watchFolders();
 }
 
 void MainWindow::startIndexing() {
+    if (indexing_ && changesRun_) {
+        // The full run covers the changes: the one in hand stops and the full one follows.
+        runQueue_.askForFullRun();
+        indexWorker_->cancel();
+        showStatus(tr("Indexing starts once the folder changes in hand are recorded…"));
+        return;
+    }
     if (indexing_ || !session_ || !session_->hasModel()) {
         if (session_ && !session_->hasModel())
             showStatus(tr("Load a model before indexing"));
@@ -1369,6 +1395,7 @@ void MainWindow::startIndexing() {
         showStatus(tr("Add a folder of photos first"));
         return;
     }
+    runQueue_.fullRunStarted(QDateTime::currentMSecsSinceEpoch());
     paused_ = false;
     indexingImageTokens_ = settings_.imageTokens;
     setIndexingUi(true);
@@ -1451,6 +1478,10 @@ void MainWindow::onIndexProgress(const abc::IndexProgress& step) {
 }
 
 void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
+    if (changesRun_) {
+        onChangesRunEnded(&summary, {});
+        return;
+    }
     setIndexingUi(false);
     // Measured with the budget the run used, which settings changed meanwhile may not be.
     if (summary.embedded > 0 && summary.seconds > 0 && !summary.cancelled) {
@@ -1481,14 +1512,20 @@ void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
     }
     emit indexingFinished(summary.cancelled);
     applyPendingModelSettings();
+    startNextRun();
 }
 
 void MainWindow::onIndexFailed(const QString& message) {
+    if (changesRun_) {
+        onChangesRunEnded(nullptr, message);
+        return;
+    }
     setIndexingUi(false);
     showStatus(tr("Indexing failed: %1").arg(message));
     refreshFolders();
     emit indexingFinished(true);
     applyPendingModelSettings();
+    startNextRun();
 }
 
 void MainWindow::openSettings() {
@@ -1516,6 +1553,7 @@ void MainWindow::applySettings(const AppSettings& chosen) {
     if (detail)
         settings_.searchedImageTokens = searched == chosen.imageTokens ? 0 : searched;
     reportSettingsProblem(settings_.save(), tr("The settings could not be saved: %1"));
+    watchFolders();
     if (!weights && !detail)
         return;
     if (indexing_) {

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "ui/app_settings.h"
+#include "ui/index_run_queue.h"
 #include "ui/results_model.h"
 #include "ui/search_worker.h"
 
@@ -38,6 +39,7 @@ class ExperimentPanel;
 class FilterBar;
 class FirstRunPage;
 class FoldersPanel;
+class FolderWatcher;
 class GridControls;
 class LibraryLoadIndicator;
 class IndexWorker;
@@ -134,7 +136,10 @@ class MainWindow : public QMainWindow {
     // The search the window waited for was stopped; `embedded` photos were embedded with the
     // instruction (and kept) before it stopped.
     void searchStopped(quint64 searchId, int embedded);
+    // A run started by startIndexing() (Index now, a folder added, resuming) ended.
     void indexingFinished(bool cancelled);
+    // A run over the folders the folder watch found changed ended (or failed: `ok` false).
+    void folderChangesIndexed(bool ok, const abc::IndexSummary& summary);
     // Each progress report of an indexing run, after the status bar showed it.
     void indexProgressShown(const abc::IndexProgress& progress);
 
@@ -181,6 +186,13 @@ class MainWindow : public QMainWindow {
     void onIndexFailed(const QString& message);
     void onFolderForgotten(const QString& folder, int removedFiles);
     void setIndexingUi(bool running);
+    // Watches the library's folders while the settings say so and a model is loaded.
+    void watchFolders();
+    void onFoldersChanged(const QStringList& folders, qint64 lastChangeMs);
+    // Starts what the run queue holds, once no run is going.
+    void startNextRun();
+    void startChangesRun(const QStringList& folders);
+    void onChangesRunEnded(const abc::IndexSummary* summary, const QString& error);
     void applyPendingModelSettings();
     // Makes the settings' model current: a new image detail alone re-uses the loaded weights,
     // anything else loads the model again.
@@ -269,6 +281,10 @@ class MainWindow : public QMainWindow {
     bool pendingModelReload_ = false;
     bool pendingWeightsReload_ = false;  // ... and not only the image detail changed
     int indexingImageTokens_ = 0;        // the budget the running indexer embeds with
+    FolderWatcher* folderWatcher_ = nullptr;
+    QStringList watchedRoots_;
+    IndexRunQueue runQueue_;
+    bool changesRun_ = false;  // the running run is over the folder watch's changes
 
     quint64 searchId_ = 0;
     bool searching_ = false;
