@@ -61,8 +61,11 @@ class TestUiFolderWatch : public QObject {
 
   private slots:
     void initTestCase() {
-        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-folder-watch-test"));
         QVERIFY(work_.isValid());
+        // Settings of its own, the shared settings file too: the window writes it when
+        // Settings change, and other tests running meanwhile read theirs.
+        qputenv("HOME", QFile::encodeName(work_.path()));
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-folder-watch-test"));
     }
 
     void manyFileEventsMakeOneReport() {
@@ -111,6 +114,7 @@ class TestUiFolderWatch : public QObject {
         const QString folder = QDir(work_.filePath("photos")).absolutePath();
         abc::test::writePatternPhotos(folder, 0, 3);
         const AppSettings settings = abc::test::tinySettings(work_.filePath("library.sqlite3"));
+        settings.save();  // what the window starts with, and Settings edit
         const auto session =
             EngineSession::loadModel(*EngineSession::openLibrary(settings), settings);
         MainWindow window;

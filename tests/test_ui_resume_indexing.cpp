@@ -4,6 +4,7 @@
 // Real tiny ABC checkpoint, real SQLite library, real files, real widgets.
 #include <QCheckBox>
 #include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -76,8 +77,11 @@ class TestUiResumeIndexing : public QObject {
 
   private slots:
     void initTestCase() {
-        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-resume-indexing-test"));
         QVERIFY(work_.isValid());
+        // Settings of its own, the shared settings file too: the window writes it when
+        // Settings change, and other tests running meanwhile read theirs.
+        qputenv("HOME", QFile::encodeName(work_.path()));
+        abc::test::useOwnApplicationSettings(QStringLiteral("abc-photos-resume-indexing-test"));
     }
 
     void theBarOffersToResumeWhenTheSettingIsOff() {
