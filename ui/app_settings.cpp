@@ -80,6 +80,10 @@ AppSettings AppSettings::load() {
     out.searchedImageTokens =
         settings.value(QStringLiteral("model/searchedImageTokens"), 0).toInt();
     out.instructionHistory = settings.value(QStringLiteral("search/instructions")).toStringList();
+    out.resumeIndexingAtStart =
+        settings.value(QStringLiteral("library/resumeAtStart"), out.resumeIndexingAtStart).toBool();
+    out.watchFolders =
+        settings.value(QStringLiteral("library/watchFolders"), out.watchFolders).toBool();
     settings.beginGroup(QStringLiteral("filter"));
     out.filter.folder = settings.value(QStringLiteral("folder")).toString();
     out.filter.takenFrom = readDate(settings, QStringLiteral("takenFrom"));
@@ -118,6 +122,8 @@ QString AppSettings::save() const {
     }
     settings.setValue(QStringLiteral("model/measuredSecondsPerToken"), measuredSecondsPerToken);
     settings.setValue(QStringLiteral("model/searchedImageTokens"), searchedImageTokens);
+    settings.setValue(QStringLiteral("library/resumeAtStart"), resumeIndexingAtStart);
+    settings.setValue(QStringLiteral("library/watchFolders"), watchFolders);
     saveInstructionHistory();
     saveFilter();
     return problem;

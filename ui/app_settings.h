@@ -37,6 +37,11 @@ struct AppSettings {
     // library is indexed again at imageTokens; 0 = none (searches use imageTokens' vectors).
     int searchedImageTokens = 0;
     PhotoFilter filter;  // the filter bar's last choice
+    // Photos a run left without vectors (cancelled, the window closed) are indexed as soon as
+    // the library opens, without asking; off: the window offers it in a bar.
+    bool resumeIndexingAtStart = true;
+    // The library's folders are watched, and new, changed and removed photos indexed soon after.
+    bool watchFolders = true;
 
     // Why the shared settings file could not be read ("" when it could): the defaults stand
     // in, and the window says so.

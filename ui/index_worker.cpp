@@ -34,6 +34,15 @@ bool IndexWorker::isRunning() const {
 }
 
 void IndexWorker::run(std::shared_ptr<EngineSession> session, const QStringList& folders) {
+    index(session, folders, true);
+}
+
+void IndexWorker::update(std::shared_ptr<EngineSession> session, const QStringList& folders) {
+    index(session, folders, false);
+}
+
+void IndexWorker::index(const std::shared_ptr<EngineSession>& session, const QStringList& folders,
+                        bool recordFolders) {
     if (!session || !session->embedder) {
         emit failed(tr("No model is loaded yet"));
         return;
@@ -55,6 +64,7 @@ void IndexWorker::run(std::shared_ptr<EngineSession> session, const QStringList&
         stop_ = std::stop_source();
     };
     IndexOptions options;
+    options.recordFolders = recordFolders;
     for (const QString& folder : folders)
         options.folders.push_back(folder.toStdString());
     try {

@@ -26,7 +26,11 @@ class IndexWorker : public QObject {
     bool isRunning() const;
 
   public slots:
+    // Indexes the library folders `folders` (recorded as such).
     void run(std::shared_ptr<abc::ui::EngineSession> session, const QStringList& folders);
+    // Brings the photos under `folders`, folders below the library's own, up to date without
+    // recording them as library folders (what the folder watch found changed).
+    void update(std::shared_ptr<abc::ui::EngineSession> session, const QStringList& folders);
 
   signals:
     void progress(const abc::IndexProgress& progress);
@@ -34,6 +38,9 @@ class IndexWorker : public QObject {
     void failed(const QString& message);
 
   private:
+    void index(const std::shared_ptr<EngineSession>& session, const QStringList& folders,
+               bool recordFolders);
+
     mutable std::mutex mutex_;
     PhotoIndexer* indexer_ = nullptr;  // the running one, owned by run()
     // The next or running run's: a cancel that arrives before the run starts stops it as

@@ -5,6 +5,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QCompleter>
+#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -35,6 +36,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <exception>
+#include <utility>
 
 #include "core/io/path.h"
 #include "core/library/library_store.h"
@@ -49,6 +51,7 @@
 #include "ui/experiment_panel.h"
 #include "ui/filter_bar.h"
 #include "ui/first_run_page.h"
+#include "ui/folder_watcher.h"
 #include "ui/folders_panel.h"
 #include "ui/grid_controls.h"
 #include "ui/index_worker.h"
@@ -61,6 +64,7 @@
 #include "ui/results_actions.h"
 #include "ui/results_model.h"
 #include "ui/results_view.h"
+#include "ui/resume_indexing_bar.h"
 #include "ui/settings_dialog.h"
 #include "ui/tags_panel.h"
 #include "ui/thumbnail_provider.h"
@@ -305,6 +309,8 @@ void MainWindow::buildResultsNotices(QWidget* page, QVBoxLayout* layout) {
     emptyLibrary_->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
                                            Qt::LinksAccessibleByKeyboard);
     aboveGrid(emptyLibrary_);
+    resumeBar_ = new ResumeIndexingBar(page);
+    layout->insertWidget(layout->indexOf(resultsView_), resumeBar_);
 }
 
 void MainWindow::buildDocks() {
@@ -340,6 +346,7 @@ void MainWindow::startWorkers() {
     connect(searchWorker_, &SearchWorker::filterOptionsReady, filterBar_, &FilterBar::setOptions);
     connect(searchWorker_, &SearchWorker::folderStatesReady, folders_, &FoldersPanel::setStates);
     connect(searchWorker_, &SearchWorker::folderStatesReady, this, &MainWindow::showEmptyLibrary);
+    connect(searchWorker_, &SearchWorker::folderStatesReady, this, &MainWindow::offerToResume);
     connect(searchWorker_, &SearchWorker::libraryReadFailed, this, [this](const QString& message) {
         showStatus(tr("The library could not be read: %1").arg(message));
     });
@@ -370,6 +377,19 @@ void MainWindow::startWorkers() {
     connect(indexWorker_, &IndexWorker::failed, this, &MainWindow::onIndexFailed);
     indexThread_.setObjectName(QStringLiteral("indexing"));
     indexThread_.start();
+
+    folderWatcher_ = new FolderWatcher(this);
+    connect(folderWatcher_, &FolderWatcher::foldersChanged, this, &MainWindow::onFoldersChanged);
+    connect(folderWatcher_, &FolderWatcher::watchLimitReached, this, [this](int watched) {
+        showStatus(tr("The library's folders hold more than %1 folders: changes in the first %1 "
+                      "are indexed as they happen, the rest every 10 minutes")
+                       .arg(watched));
+    });
+    connect(folderWatcher_, &FolderWatcher::watchFailed, this, [this](const QString& message) {
+        showStatus(tr("The library's folders cannot be watched for changes (%1): use Index "
+                      "now after adding photos")
+                       .arg(message));
+    });
 
     connect(&modelLoader_, &QFutureWatcher<LoadOutcome>::finished, this, [this] {
         const LoadOutcome outcome = modelLoader_.result();
@@ -437,6 +457,7 @@ void MainWindow::connectPanels() {
     connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::applyFilter);
     connect(noMatches_, &QLabel::linkActivated, filterBar_, &FilterBar::reset);
     connect(imageDetailNotice_, &QLabel::linkActivated, this, &MainWindow::startIndexing);
+    connect(resumeBar_, &ResumeIndexingBar::resumeRequested, this, &MainWindow::startIndexing);
     connect(emptyLibrary_, &QLabel::linkActivated, this, [this](const QString& link) {
         if (link == QLatin1String("index")) {
             startIndexing();
@@ -467,6 +488,7 @@ void MainWindow::buildShortcuts() {
 }
 
 MainWindow::~MainWindow() {
+    folderWatcher_->stop();
     if (indexWorker_)
         indexWorker_->cancel();
     modelLoader_.waitForFinished();
@@ -728,6 +750,7 @@ void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
     }
     setIndexingUi(indexing_);
     refreshFolders();
+    watchFolders();
     emit sessionChanged();
 }
 
@@ -806,6 +829,31 @@ void MainWindow::showEmptyLibrary(const FolderStates& states) {
                  "photos now</a> (Ctrl+I), or <a href=\"add\">add a folder of photos</a> "
                  "(Ctrl+O) or drop one on this window."));
     emptyLibrary_->show();
+}
+
+void MainWindow::offerToResume(const FolderStates& states) {
+    // States counted before the model was loaded (and arriving late) say nothing of vectors.
+    const bool counted = std::all_of(states.begin(), states.end(),
+                                     [](const FolderState& state) { return state.withModel; });
+    if (!counted || !session_ || !session_->hasModel())
+        return;
+    const int left = photosNotIndexed(states);
+    const bool first = !std::exchange(resumeConsidered_, true);
+    // While the image detail changed, its notice speaks for the photos left.
+    if (left == 0 || indexing_ || searchSession_ != session_) {
+        resumeBar_->hide();
+        return;
+    }
+    if (first) {
+        if (settings_.resumeIndexingAtStart) {
+            startIndexing();
+            showStatus(
+                tr("Resuming the indexing left unfinished: %n photo(s) to go", nullptr, left));
+            return;
+        }
+    }
+    resumeBar_->offer(
+        left, formatDuration(estimatedSecondsToIndex(settings_, left, runtimeInfo().cpuThreads)));
 }
 
 void MainWindow::refreshFolders() {
@@ -1259,6 +1307,7 @@ void MainWindow::addFolder(const QString& folder) {
         return;
     }
     refreshFolders();
+    watchFolders();
     startIndexing();
 }
 
@@ -1322,9 +1371,17 @@ void MainWindow::onFolderForgotten(const QString& folder, int removedFiles) {
         tr("Removed %1 (%n photo(s) forgotten; the files are untouched)", nullptr, removedFiles)
             .arg(folder));
     refreshFolders();
+    watchFolders();
 }
 
 void MainWindow::startIndexing() {
+    if (indexing_ && changesRun_) {
+        // The full run covers the changes: the one in hand stops and the full one follows.
+        runQueue_.askForFullRun();
+        indexWorker_->cancel();
+        showStatus(tr("Indexing starts once the folder changes in hand are recorded…"));
+        return;
+    }
     if (indexing_ || !session_ || !session_->hasModel()) {
         if (session_ && !session_->hasModel())
             showStatus(tr("Load a model before indexing"));
@@ -1338,6 +1395,7 @@ void MainWindow::startIndexing() {
         showStatus(tr("Add a folder of photos first"));
         return;
     }
+    runQueue_.fullRunStarted(QDateTime::currentMSecsSinceEpoch());
     paused_ = false;
     indexingImageTokens_ = settings_.imageTokens;
     setIndexingUi(true);
@@ -1371,8 +1429,10 @@ void MainWindow::cancelIndexing() {
 
 void MainWindow::setIndexingUi(bool running) {
     indexing_ = running;
-    if (running)
+    if (running) {
         emptyLibrary_->hide();  // photos are on their way
+        resumeBar_->hide();
+    }
     progress_->setVisible(running);
     pauseButton_->setVisible(running);
     cancelButton_->setVisible(running);
@@ -1418,6 +1478,10 @@ void MainWindow::onIndexProgress(const abc::IndexProgress& step) {
 }
 
 void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
+    if (changesRun_) {
+        onChangesRunEnded(&summary, {});
+        return;
+    }
     setIndexingUi(false);
     // Measured with the budget the run used, which settings changed meanwhile may not be.
     if (summary.embedded > 0 && summary.seconds > 0 && !summary.cancelled) {
@@ -1448,14 +1512,20 @@ void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
     }
     emit indexingFinished(summary.cancelled);
     applyPendingModelSettings();
+    startNextRun();
 }
 
 void MainWindow::onIndexFailed(const QString& message) {
+    if (changesRun_) {
+        onChangesRunEnded(nullptr, message);
+        return;
+    }
     setIndexingUi(false);
     showStatus(tr("Indexing failed: %1").arg(message));
     refreshFolders();
     emit indexingFinished(true);
     applyPendingModelSettings();
+    startNextRun();
 }
 
 void MainWindow::openSettings() {
@@ -1483,6 +1553,7 @@ void MainWindow::applySettings(const AppSettings& chosen) {
     if (detail)
         settings_.searchedImageTokens = searched == chosen.imageTokens ? 0 : searched;
     reportSettingsProblem(settings_.save(), tr("The settings could not be saved: %1"));
+    watchFolders();
     if (!weights && !detail)
         return;
     if (indexing_) {

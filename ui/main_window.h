@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "ui/app_settings.h"
+#include "ui/index_run_queue.h"
 #include "ui/results_model.h"
 #include "ui/search_worker.h"
 
@@ -38,10 +39,12 @@ class ExperimentPanel;
 class FilterBar;
 class FirstRunPage;
 class FoldersPanel;
+class FolderWatcher;
 class GridControls;
 class LibraryLoadIndicator;
 class IndexWorker;
 class ResultsActions;
+class ResumeIndexingBar;
 class ResultsView;
 class TagsPanel;
 class ThumbnailProvider;
@@ -133,7 +136,10 @@ class MainWindow : public QMainWindow {
     // The search the window waited for was stopped; `embedded` photos were embedded with the
     // instruction (and kept) before it stopped.
     void searchStopped(quint64 searchId, int embedded);
+    // A run started by startIndexing() (Index now, a folder added, resuming) ended.
     void indexingFinished(bool cancelled);
+    // A run over the folders the folder watch found changed ended (or failed: `ok` false).
+    void folderChangesIndexed(bool ok, const abc::IndexSummary& summary);
     // Each progress report of an indexing run, after the status bar showed it.
     void indexProgressShown(const abc::IndexProgress& progress);
 
@@ -180,6 +186,13 @@ class MainWindow : public QMainWindow {
     void onIndexFailed(const QString& message);
     void onFolderForgotten(const QString& folder, int removedFiles);
     void setIndexingUi(bool running);
+    // Watches the library's folders while the settings say so and a model is loaded.
+    void watchFolders();
+    void onFoldersChanged(const QStringList& folders, qint64 lastChangeMs);
+    // Starts what the run queue holds, once no run is going.
+    void startNextRun();
+    void startChangesRun(const QStringList& folders);
+    void onChangesRunEnded(const abc::IndexSummary* summary, const QString& error);
     void applyPendingModelSettings();
     // Makes the settings' model current: a new image detail alone re-uses the loaded weights,
     // anything else loads the model again.
@@ -197,6 +210,9 @@ class MainWindow : public QMainWindow {
     void refreshFolders();
     // What to do first, while the library's folders hold no photos (or there are none).
     void showEmptyLibrary(const FolderStates& states);
+    // Photos left without vectors by an earlier run: indexed at once the first time the
+    // library is seen with a model (the setting), else offered in the resume bar.
+    void offerToResume(const FolderStates& states);
     void applyFilter(const PhotoFilter& filter);
     void updateInstructionChoices();
     void confirmAddDroppedFolder(const QString& folder);
@@ -243,6 +259,8 @@ class MainWindow : public QMainWindow {
     QLabel* resultsBanner_ = nullptr;  // what the grid shows, or why the search failed
     QLabel* emptyLibrary_ = nullptr;   // what to do first, while the library has no photos
     QLabel* dropHint_ = nullptr;       // what a drop would do while hovering, or why it was refused
+    ResumeIndexingBar* resumeBar_ = nullptr;
+    bool resumeConsidered_ = false;  // the library was seen with a model: resumed or offered
     DuplicatesView* duplicates_ = nullptr;
     ExperimentPanel* experiment_ = nullptr;
     QLabel* statusLabel_ = nullptr;
@@ -263,6 +281,10 @@ class MainWindow : public QMainWindow {
     bool pendingModelReload_ = false;
     bool pendingWeightsReload_ = false;  // ... and not only the image detail changed
     int indexingImageTokens_ = 0;        // the budget the running indexer embeds with
+    FolderWatcher* folderWatcher_ = nullptr;
+    QStringList watchedRoots_;
+    IndexRunQueue runQueue_;
+    bool changesRun_ = false;  // the running run is over the folder watch's changes
 
     quint64 searchId_ = 0;
     bool searching_ = false;

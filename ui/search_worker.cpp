@@ -187,6 +187,7 @@ void SearchWorker::refreshFolderStates() {
             state.folder = QString::fromStdString(folder);
             state.files = static_cast<int>(count.files);
             state.indexed = static_cast<int>(count.indexed);
+            state.withModel = current->embedder != nullptr;
             // failures() comes ordered by path, and so does each folder's share of it.
             const Path root(folder);
             for (const IndexFailure& failure : failures) {

@@ -46,7 +46,8 @@ using FileFailures = QList<FileFailure>;
 struct FolderState {
     QString folder;
     int files = 0;
-    int indexed = 0;  // with a vector of the current model
+    int indexed = 0;         // with a vector of the current model
+    bool withModel = false;  // counted with a model loaded (else `indexed` is 0)
     int failed = 0;
     FileFailures failures;  // the `failed` files, sorted by path
 };

@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "ui/indexing_estimate.h"
+#include "ui/library_upkeep_box.h"
 #include "ui/model_cache_panel.h"
 #include "ui/model_hub_repos.h"
 #include "ui/model_location_row.h"
@@ -125,6 +126,8 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
     layout->addWidget(new ModelCachePanel(hubReposOfSettings(settings), this));
     layout->addWidget(compute);
     layout->addWidget(detail);
+    upkeep_ = new LibraryUpkeepBox(settings, this);
+    layout->addWidget(upkeep_);
     layout->addStretch(1);
     layout->addWidget(buttons);
     updateEstimates();
@@ -162,6 +165,7 @@ AppSettings SettingsDialog::settings() const {
     out.device = device_->currentData().toString();
     out.precision = precision_->currentData().toString();
     out.imageTokens = budget_->checkedId();
+    upkeep_->applyTo(out);
     return out;
 }
 

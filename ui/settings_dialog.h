@@ -12,6 +12,7 @@ class QRadioButton;
 
 namespace abc::ui {
 
+class LibraryUpkeepBox;
 class ModelLocationRow;
 
 // Model and performance settings: where the three checkpoints are, which device and precision
@@ -38,6 +39,7 @@ class SettingsDialog : public QDialog {
     QComboBox* precision_ = nullptr;
     QButtonGroup* budget_ = nullptr;
     QList<QRadioButton*> budgetButtons_;
+    LibraryUpkeepBox* upkeep_ = nullptr;
 };
 
 }  // namespace abc::ui

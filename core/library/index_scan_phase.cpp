@@ -14,7 +14,7 @@ bool FolderReach::unseen(const std::string& path) const {
 }
 
 ScanPhaseResult scanPhase(LibraryStore& store, const std::vector<std::string>& folders,
-                          const ScanOptions& options, IndexRun& run) {
+                          const ScanOptions& options, bool recordFolders, IndexRun& run) {
     ScanPhaseResult result;
     run.report();
     result.scan = scanFolders(folders, options, run.stopToken(), [&] { run.holdWhilePaused(); });
@@ -34,7 +34,7 @@ ScanPhaseResult scanPhase(LibraryStore& store, const std::vector<std::string>& f
         }
     }
     for (const auto& folder : folders) {
-        if (std::filesystem::is_directory(folder)) {
+        if (recordFolders && std::filesystem::is_directory(folder)) {
             store.addFolder(folder);
         }
     }

@@ -28,9 +28,10 @@ struct ScanPhaseResult {
 };
 
 // The first phase of an indexing run: walks `folders` (absolute), parking between folders
-// while paused; lists the requested folders it could not read in run.summary and records the
-// others as library folders. A stop during the walk throws abc::Cancelled.
+// while paused; lists the requested folders it could not read in run.summary and, when
+// `recordFolders`, records the others as library folders. A stop during the walk throws
+// abc::Cancelled.
 ScanPhaseResult scanPhase(LibraryStore& store, const std::vector<std::string>& folders,
-                          const ScanOptions& options, IndexRun& run);
+                          const ScanOptions& options, bool recordFolders, IndexRun& run);
 
 }  // namespace abc

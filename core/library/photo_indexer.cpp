@@ -44,7 +44,7 @@ IndexSummary PhotoIndexer::run(const IndexOptions& options,
     for (const auto& folder : options.folders) {
         folders.push_back(normalFolder(folder));
     }
-    ScanPhaseResult scanned = scanPhase(store_, folders, options.scan, run);
+    ScanPhaseResult scanned = scanPhase(store_, folders, options.scan, options.recordFolders, run);
     const StoreComparison comparison = compareWithStore(
         store_, folders, scanned.scan, options.retryFailed, scanned.reach, run.summary);
     recordChangedFiles(store_, decoder_, comparison, options, run);

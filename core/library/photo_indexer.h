@@ -18,7 +18,10 @@ class PhotoEmbedder;
 class PhotoDecoder;
 
 struct IndexOptions {
-    std::vector<std::string> folders;  // recorded as library folders
+    std::vector<std::string> folders;  // recorded as library folders, unless recordFolders is off
+    // Off for a run over folders below the library's own (the folder watch's changes): they
+    // are brought up to date without becoming library folders of their own.
+    bool recordFolders = true;
     ScanOptions scan;
     int decodeThreads = 0;  // 0: hardware threads - 1, at least 1
     // Content hashing and probing of new files (the first scan of a large library reads every
