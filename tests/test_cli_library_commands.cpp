@@ -321,8 +321,8 @@ class TestCliLibraryCommands : public QObject {
         QCOMPARE(r.code, 1);
         QVERIFY2(r.all.contains("no photos are indexed with these settings (") &&
                      r.all.contains("1024 image tokens") &&
-                     r.all.contains("use --max-image-tokens 64") &&
-                     r.all.contains("use --max-image-tokens 256"),
+                     r.all.contains("--max-image-tokens 64") &&
+                     r.all.contains("--max-image-tokens 256"),
                  qPrintable(r.all));
 
         // No model at all: the settings' hub ids, and a hub cache that holds nothing.
