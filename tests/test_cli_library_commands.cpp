@@ -275,6 +275,68 @@ class TestCliLibraryCommands : public QObject {
         QVERIFY2(r.out.contains("different.jpg"), qPrintable(r.out));
     }
 
+    // `duplicates` reads the vectors the library holds and never loads the model: it answers
+    // with model folders that would fail to load and with no model anywhere (a hub id not in
+    // an empty cache), the same pairs as with the model. The model options still choose which
+    // of the library's vector sets it reads (here: by image detail), and a setting the library
+    // has no vectors for is named.
+    void duplicatesNeedNoModel() {
+        QTemporaryDir dir;
+        const QString root = QDir(dir.path()).canonicalPath() + "/photos";
+        writeImage(root + "/original.png", 7);
+        QVERIFY(QFile::copy(root + "/original.png", root + "/copy of original.png"));
+        writeImage(root + "/original.bmp", 7, "BMP");
+        writeImage(root + "/other.png", 3);
+        const QString db = dir.filePath("lib.sqlite3");
+        for (const char* tokens : {"64", "256"}) {
+            const auto r = cli(QStringList{"index", "--db", db, "--max-image-tokens", tokens} +
+                               modelArgs() + QStringList{root});
+            QVERIFY2(r.code == 0, qPrintable(r.all));
+        }
+        const QStringList listing{"duplicates", "--db", db, "--json", "--threshold", "-1"};
+        const auto withModel = cli(listing + modelArgs() + QStringList{"--max-image-tokens", "64"});
+        QVERIFY2(withModel.code == 0, qPrintable(withModel.all));
+        const auto pairs = QJsonDocument::fromJson(withModel.out.toUtf8()).array();
+        QCOMPARE(pairs.size(), 1 + 3);  // the copies, then every pair of the three photos
+
+        // Folders that look like checkpoints and would fail to load.
+        const QString broken = dir.filePath("broken-model");
+        QVERIFY(QDir().mkpath(broken));
+        writeFile(broken + "/config.json", "{ not json");
+        writeFile(broken + "/model.safetensors", "not a checkpoint");
+        const QStringList brokenModel{
+            "--base", broken, "--pretrain-adapter", broken, "--instruct-adapter", broken};
+        auto r = cli(listing + brokenModel + QStringList{"--max-image-tokens", "64"});
+        QVERIFY2(r.code == 0, qPrintable(r.all));
+        QCOMPARE(r.out, withModel.out);
+        // The other vector set, as the model would choose it.
+        const auto withModel256 =
+            cli(listing + modelArgs() + QStringList{"--max-image-tokens", "256"});
+        QVERIFY2(withModel256.code == 0, qPrintable(withModel256.all));
+        r = cli(listing + brokenModel + QStringList{"--max-image-tokens", "256"});
+        QVERIFY2(r.code == 0, qPrintable(r.all));
+        QCOMPARE(r.out, withModel256.out);
+        // A detail the library has no vectors for: named, with what it has.
+        r = cli(listing + brokenModel + QStringList{"--max-image-tokens", "1024"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.all.contains("no photos are indexed with these settings (") &&
+                     r.all.contains("1024 image tokens") &&
+                     r.all.contains("--max-image-tokens 64") &&
+                     r.all.contains("--max-image-tokens 256"),
+                 qPrintable(r.all));
+
+        // No model at all: the settings' hub ids, and a hub cache that holds nothing.
+        QTemporaryDir emptyHome;
+        test::CliOptions bare;
+        bare.environment.insert("HF_HOME", emptyHome.path() + "/hf");
+        bare.environment.insert("HF_HUB_CACHE", emptyHome.path() + "/hf/hub");
+        bare.environment.insert("HF_HUB_OFFLINE", "1");
+        bare.environment.insert("XDG_CONFIG_HOME", emptyHome.path() + "/config");
+        const auto bareRun = test::runCli(listing + QStringList{"--max-image-tokens", "64"}, bare);
+        QVERIFY2(bareRun.exitCode == 0, bareRun.out + bareRun.err);
+        QCOMPARE(QString::fromUtf8(bareRun.out), withModel.out);
+    }
+
     // The table form of `compare`: one header row of candidates, then one row per
     // instruction; every row's cells start at the same columns. The instructions given are
     // shorter than "(no instruction)", the label of "", which sets the width.

@@ -15,6 +15,7 @@
 #include "core/library/library_store.h"
 #include "core/library/near_duplicates.h"
 #include "core/library/photo_search.h"
+#include "support/counting_embedder.h"
 #include "test_library_fakes.h"
 
 using namespace abc;
@@ -324,6 +325,66 @@ class TestLibrarySearch : public QObject {
         for (int i = 0; i < 8; ++i)
             dot += instructed[i] * text[i];
         QVERIFY(std::abs(dot - first[0].score) < 1e-5f);
+    }
+
+    // A text query asked again, here by another process opening the library, takes its
+    // vector from the library: the model runs zero times, the results are the same. The cache
+    // holds one model's vectors (another fingerprint's drops them) and is bounded.
+    void repeatedQueryTakesItsVectorFromTheLibrary() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("lib.sqlite3").toStdString();
+        test::FakeEmbedder model(8);
+        test::FakeDecoder decoder;
+        SearchRequest request;
+        request.query = "a dog + 0.5 a cat";
+        request.topK = 3;
+        std::vector<SearchResult> first;
+        {
+            LibraryStore store(path);
+            test::recordFakePhotos(store, model, decoder, dir, 5);
+            test::CountingEmbedder counting(model);
+            PhotoSearch search(store, counting, decoder);
+            first = search.search(request);
+            QCOMPARE(counting.texts(), 2);  // "a dog" and "a cat"
+            QCOMPARE(store.cachedQueryVectorCount(), std::int64_t{2});
+        }
+        LibraryStore store(path);
+        test::CountingEmbedder counting(model);
+        PhotoSearch search(store, counting, decoder);
+        const auto second = search.search(request);
+        QCOMPARE(counting.texts(), 0);
+        QCOMPARE(second.size(), first.size());
+        for (std::size_t i = 0; i < first.size(); ++i) {
+            QCOMPARE(second[i].photo, first[i].photo);
+            QCOMPARE(second[i].score, first[i].score);
+        }
+        request.query = "a bird";
+        search.search(request);
+        QCOMPARE(counting.texts(), 1);  // a new text runs the model once
+
+        // Another model: the first one's vectors answer none of its queries.
+        store.cacheQueryVector("another-model", "a dog", std::vector<float>(8, 0.0f));
+        QVERIFY(!store.cachedQueryVector(model.fingerprint(), "a dog"));
+        QCOMPARE(store.cachedQueryVectorCount(), std::int64_t{1});
+
+        // Bounded: the queries stored longest ago go first; a query stored again is the newest.
+        const std::size_t limit = LibraryStore::kCachedQueryVectors;
+        for (std::size_t i = 0; i < limit + 5; ++i) {
+            store.cacheQueryVector("another-model", "query " + std::to_string(i),
+                                   std::vector<float>(8, static_cast<float>(i)));
+            if (i == limit - 2) {
+                store.cacheQueryVector("another-model", "query 0", std::vector<float>(8, 0.0f));
+            }
+        }
+        QCOMPARE(store.cachedQueryVectorCount(), static_cast<std::int64_t>(limit));
+        QVERIFY(store.cachedQueryVector("another-model", "query 0"));
+        QVERIFY(!store.cachedQueryVector("another-model", "query 1"));
+        QVERIFY(!store.cachedQueryVector("another-model", "query 5"));
+        QVERIFY(store.cachedQueryVector("another-model", "query 6"));
+        const auto newest =
+            store.cachedQueryVector("another-model", "query " + std::to_string(limit + 4));
+        QVERIFY(newest);
+        QCOMPARE(newest->at(0), static_cast<float>(limit + 4));
     }
 
     // The search reports its own time: the same results as search(), and the model's share

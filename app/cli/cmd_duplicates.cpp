@@ -10,10 +10,12 @@
 
 #include "app/cli/command.h"
 #include "app/cli/model_options.h"
-#include "app/cli/vector_set_check.h"
+#include "app/cli/stored_vector_choice.h"
 #include "core/library/duplicate_listing.h"
 #include "core/library/library_store.h"
+#include "core/library/photo_decoder.h"
 #include "core/library/photo_search.h"
+#include "core/library/stored_vector_set.h"
 
 namespace abc::cli {
 
@@ -44,19 +46,20 @@ void registerDuplicates(CLI::App& app, int& exitCode) {
                   "JSON list of {\"first\", \"second\", \"similarity\", \"identical\"}");
     cmd->callback([command, &exitCode]() {
         LibraryStore store(existingLibraryPath(command->database));
-        // The model is loaded only when the identical copies leave room for vector pairs.
-        std::optional<LoadedModel> model;
+        // Stored vectors only: the model options choose the vector set, the model is never
+        // loaded (a library can be checked on a machine without the checkpoint).
+        std::optional<StoredVectorSet> vectors;
+        std::unique_ptr<PhotoDecoder> decoder;
         std::optional<PhotoSearch> search;
         const auto pairs = listDuplicates(
             store,
             [&]() -> PhotoSearch& {
-                // Only the fingerprint is needed, but it comes from the loaded model's settings.
-                model.emplace(loadModel(command->model));
-                requireVectorsFor(store, model->embedder->fingerprint());
+                vectors.emplace(chooseStoredVectorSet(store, command->model));
+                decoder = makePhotoDecoder();
                 // One scan and exit: building an approximate index would be wasted work.
                 PhotoSearchOptions once;
                 once.approximateIndexRows = 0;
-                return search.emplace(store, *model->embedder, *model->decoder, once);
+                return search.emplace(store, *vectors, *decoder, once);
             },
             command->threshold, command->max);
         if (command->json) {

@@ -25,14 +25,23 @@ std::string shortId(const std::string& id) {
     return id.size() > 16 ? id.substr(0, 16) + "..." : id;
 }
 
-// "precision float32, 576 image tokens, positions sequential".
+// "precision float32, 576 image tokens, positions sequential"; a setting not known (a
+// command that chooses among stored vectors without the model) is left out.
 std::string describe(const Fields& fields) {
-    std::string out = "precision " + field(fields, "precision") + ", " +
-                      field(fields, "image_tokens") + " image tokens, positions " +
-                      field(fields, "positions");
+    std::string out;
+    const auto add = [&](const std::string& text) { out += (out.empty() ? "" : ", ") + text; };
+    if (const std::string precision = field(fields, "precision"); !precision.empty()) {
+        add("precision " + precision);
+    }
+    if (const std::string tokens = field(fields, "image_tokens"); !tokens.empty()) {
+        add(tokens + " image tokens");
+    }
+    if (const std::string positions = field(fields, "positions"); !positions.empty()) {
+        add("positions " + positions);
+    }
     for (const auto& [key, value] : fields) {
         if (key == "weights") {
-            out += ", weights " + value;
+            add("weights " + value);
         }
     }
     return out;
@@ -57,7 +66,9 @@ std::string howToSelect(const Fields& have, const Fields& want) {
     for (const auto& [key, value] : have) {
         const bool selectable = std::any_of(std::begin(kOptions), std::end(kOptions),
                                             [&](const auto& o) { return key == o.first; });
-        if (selectable || key == "min_image_tokens" || field(want, key) == value) {
+        // A setting the caller does not know (no model loaded) tells nothing apart.
+        if (selectable || key == "min_image_tokens" || !want.contains(key) ||
+            field(want, key) == value) {
             continue;
         }
         std::string item = key == "base"       ? "another base model (" + shortId(value) + ")"
@@ -74,17 +85,22 @@ std::string howToSelect(const Fields& have, const Fields& want) {
 }  // namespace
 
 void requireVectorsFor(LibraryStore& store, const std::string& fingerprint) {
-    std::vector<LibraryStore::ModelSummary> others;
     for (auto& model : store.models()) {
         if (model.fingerprint == fingerprint && model.plainVectors > 0) {
             return;
         }
+    }
+    reportMissingVectors(store, vectorSetFields(fingerprint));
+}
+
+void reportMissingVectors(LibraryStore& store, const std::map<std::string, std::string>& want) {
+    std::vector<LibraryStore::ModelSummary> others;
+    for (auto& model : store.models()) {
         // Instructed sets belong to a plain set listed on its own.
         if (model.plainVectors > 0 && !vectorSetFields(model.fingerprint).contains("instruct")) {
             others.push_back(model);
         }
     }
-    const Fields want = vectorSetFields(fingerprint);
     if (others.empty()) {
         throw Error(store.path(),
                     "no photos are indexed yet; `abc-photos-cli index FOLDER` "

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 
 namespace abc {
@@ -13,5 +14,10 @@ namespace abc::cli {
 // (another image detail, precision, checkpoint), it lists them with the options that select
 // them, so a user never reads an empty result as "no photo matches".
 void requireVectorsFor(LibraryStore& store, const std::string& fingerprint);
+
+// The same error for settings given as vector-set fields (vectorSetFields' names; those not
+// known left out): throws abc::Error naming the library, listing the vector sets it has.
+[[noreturn]] void reportMissingVectors(LibraryStore& store,
+                                       const std::map<std::string, std::string>& want);
 
 }  // namespace abc::cli

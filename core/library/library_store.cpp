@@ -130,6 +130,17 @@ const char* const kMigrations[] = {
     );
     CREATE INDEX photo_tags_by_photo ON photo_tags(photo_id);
     )sql",
+    // 5: text query vectors by (model fingerprint, query text), so a repeated query does not
+    // run the model (cachedQueryVector).
+    R"sql(
+    CREATE TABLE query_vectors (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        query TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        UNIQUE (fingerprint, query)
+    );
+    )sql",
 };
 static_assert(std::size(kMigrations) == LibraryStore::kSchemaVersion);
 
@@ -683,6 +694,53 @@ std::optional<std::vector<float>> LibraryStore::vector(PhotoId photo, std::int64
     }
     const auto blob = find.columnBlob(0);
     return decodeVector(blob.data(), blob.size());
+}
+
+std::optional<std::vector<float>> LibraryStore::cachedQueryVector(const std::string& fingerprint,
+                                                                  const std::string& query) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement find(impl_->db,
+                         "SELECT vector FROM query_vectors WHERE fingerprint = :fingerprint AND "
+                         "query = :query");
+    find.bind(":fingerprint", fingerprint).bind(":query", query);
+    if (!find.step()) {
+        return std::nullopt;
+    }
+    const auto blob = find.columnBlob(0);
+    return decodeVector(blob.data(), blob.size());
+}
+
+void LibraryStore::cacheQueryVector(const std::string& fingerprint, const std::string& query,
+                                    const std::vector<float>& vector) {
+    std::lock_guard lock(impl_->mutex);
+    SqliteTransaction transaction(impl_->db);
+    // Vectors of another model answer no query of this one.
+    SqliteStatement(impl_->db, "DELETE FROM query_vectors WHERE fingerprint <> :fingerprint")
+        .bind(":fingerprint", fingerprint)
+        .run();
+    // REPLACE gives the row a new id: a query asked again counts as the newest.
+    const auto bytes = encodeVector(vector);
+    SqliteStatement(impl_->db,
+                    "INSERT OR REPLACE INTO query_vectors(fingerprint, query, vector) "
+                    "VALUES (:fingerprint, :query, :vector)")
+        .bind(":fingerprint", fingerprint)
+        .bind(":query", query)
+        .bindBlob(":vector", bytes)
+        .run();
+    SqliteStatement(impl_->db,
+                    "DELETE FROM query_vectors WHERE id <= (SELECT id FROM query_vectors "
+                    "ORDER BY id DESC LIMIT 1 OFFSET :keep)")
+        .bind(":keep", static_cast<std::int64_t>(kCachedQueryVectors))
+        .run();
+    transaction.commit();
+    // Not wrote(): no photo or vector changed, so searches need not look for changes.
+}
+
+std::int64_t LibraryStore::cachedQueryVectorCount() {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement count(impl_->db, "SELECT COUNT(*) FROM query_vectors");
+    count.step();
+    return count.columnInt(0);
 }
 
 bool LibraryStore::hasVector(PhotoId photo, std::int64_t model, const std::string& instruction) {

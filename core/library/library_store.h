@@ -49,6 +49,7 @@ struct FileRecord {
 //   vectors(photo_id -> photos, model_id -> models, instruction ('' = none), vector BLOB)
 //   failures(path PRIMARY KEY, size, mtime_ns, reason), folders(path PRIMARY KEY)
 //   tag_sets, tag_runs, photo_tags: zero-shot tags (TagStore, migration 4)
+//   query_vectors(id, fingerprint, query, vector BLOB): text query vectors (migration 5)
 // Vectors are BLOBs of `dimension` IEEE-754 float32 values in little-endian byte order.
 //
 // Thread-safety: every method is serialised by an internal mutex, so one store may be shared
@@ -56,7 +57,7 @@ struct FileRecord {
 // the same file at the same time (WAL + busy timeout); dataVersion() tells when they wrote.
 class LibraryStore {
   public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // $XDG_DATA_HOME/abc-photos/library.sqlite3, or ~/.local/share/abc-photos/library.sqlite3.
     static std::string defaultPath();
@@ -141,6 +142,18 @@ class LibraryStore {
     std::optional<std::vector<float>> vector(PhotoId photo, std::int64_t model,
                                              const std::string& instruction);
     bool hasVector(PhotoId photo, std::int64_t model, const std::string& instruction);
+
+    // --- text query vectors ---
+    // A query text's vector under a model fingerprint, as cacheQueryVector stored it.
+    std::optional<std::vector<float>> cachedQueryVector(const std::string& fingerprint,
+                                                        const std::string& query);
+    // Stores it. The cache holds one model's vectors (storing under another fingerprint drops
+    // the rest: the model changed) and at most kCachedQueryVectors, the ones stored longest
+    // ago dropped first (storing a query again makes it the newest).
+    void cacheQueryVector(const std::string& fingerprint, const std::string& query,
+                          const std::vector<float>& vector);
+    std::int64_t cachedQueryVectorCount();
+    static constexpr std::size_t kCachedQueryVectors = 1000;
     // Photos of which no vector exists for (model, instruction).
     std::vector<PhotoId> photosWithoutVector(std::int64_t model, const std::string& instruction);
     std::int64_t vectorCount(std::int64_t model, const std::string& instruction);

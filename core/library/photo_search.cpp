@@ -170,12 +170,25 @@ struct PhotoSearch::Impl {
         return embedder.embedImages({patches}, instruction).at(0);
     }
 
+    // A text's vector costs a forward of the model (seconds on a CPU); asked again, it comes
+    // from the library's cache. The instruction plays no part: it changes photo vectors only.
+    std::vector<float> textVector(const std::string& text) {
+        const std::string fingerprint = embedder.fingerprint();
+        if (auto cached = store.cachedQueryVector(fingerprint, text);
+            cached && cached->size() == static_cast<std::size_t>(embedder.dimension())) {
+            return std::move(*cached);
+        }
+        std::vector<float> vector = embedder.embedText(text);
+        store.cacheQueryVector(fingerprint, text, vector);
+        return vector;
+    }
+
     std::vector<float> queryVector(const std::vector<QueryTerm>& terms) {
         std::vector<float> sum(static_cast<std::size_t>(embedder.dimension()), 0.0f);
         for (const auto& term : terms) {
             std::vector<float> vector;
             if (term.kind == QueryTerm::Kind::Text) {
-                vector = embedder.embedText(term.text);
+                vector = textVector(term.text);
             } else {
                 // An indexed photo reuses its stored vector; any other file is embedded now.
                 std::optional<std::vector<float>> stored;

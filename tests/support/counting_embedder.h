@@ -1,5 +1,6 @@
-// A model wrapper that counts the photos it embeds, for tests that check a step ran no image
-// forward (tagging from stored vectors) or only the ones it had to (an instruction cache).
+// A model wrapper that counts the photos and texts it embeds, for tests that check a step ran no
+// forward (tagging from stored vectors, a cached query vector) or only the ones it had to (an
+// instruction cache).
 #pragma once
 
 #include <atomic>
@@ -24,12 +25,17 @@ class CountingEmbedder : public PhotoEmbedder {
         images_ += static_cast<int>(images.size());
         return inner_.embedImages(images, instruction, hooks);
     }
-    Embedding embedText(const std::string& text) override { return inner_.embedText(text); }
+    Embedding embedText(const std::string& text) override {
+        ++texts_;
+        return inner_.embedText(text);
+    }
     int images() const { return images_.load(); }
+    int texts() const { return texts_.load(); }
 
   private:
     PhotoEmbedder& inner_;
     std::atomic<int> images_{0};
+    std::atomic<int> texts_{0};
 };
 
 }  // namespace abc::test
