@@ -122,7 +122,8 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(models);
-    layout->addWidget(new ModelCachePanel(hubReposOfSettings(settings), this));
+    layout->addWidget(new ModelCachePanel(hubReposOfSettings(settings),
+                                          optionalHubRepoIdsOfSettings(settings), this));
     layout->addWidget(compute);
     layout->addWidget(detail);
     layout->addStretch(1);
