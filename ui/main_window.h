@@ -193,7 +193,8 @@ class MainWindow : public QMainWindow {
     // read or written).
     void reportSettingsProblem(const QString& problem, const QString& message);
     void showFirstRun();
-    void showStatus(const QString& text);
+    // `details`: the tooltip (timings, say); the text itself by default.
+    void showStatus(const QString& text, const QString& details = {});
     void refreshFolders();
     // What to do first, while the library's folders hold no photos (or there are none).
     void showEmptyLibrary(const FolderStates& states);
