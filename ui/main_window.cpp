@@ -1348,6 +1348,8 @@ void MainWindow::startIndexing() {
     }
     paused_ = false;
     indexingImageTokens_ = settings_.imageTokens;
+    indexingDevice_ = settings_.device;
+    indexingPrecision_ = settings_.precision;
     setIndexingUi(true);
     progress_->setRange(0, 0);
     showStatus(tr("Looking for photos…"));
@@ -1431,6 +1433,9 @@ void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
     if (summary.embedded > 0 && summary.seconds > 0 && !summary.cancelled) {
         settings_.measuredSecondsPerToken =
             summary.seconds / static_cast<double>(summary.embedded) / (indexingImageTokens_ + 25);
+        settings_.measuredDevice = indexingDevice_;
+        settings_.measuredPrecision = indexingPrecision_;
+        settings_.saveMeasurement();
     }
     showStatus(summary.cancelled
                    ? tr("Indexing cancelled: %n photo(s) embedded and kept", nullptr,

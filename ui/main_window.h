@@ -264,6 +264,8 @@ class MainWindow : public QMainWindow {
     bool pendingModelReload_ = false;
     bool pendingWeightsReload_ = false;  // ... and not only the image detail changed
     int indexingImageTokens_ = 0;        // the budget the running indexer embeds with
+    QString indexingDevice_;             // and the device and precision settings it runs on
+    QString indexingPrecision_;
 
     quint64 searchId_ = 0;
     bool searching_ = false;
