@@ -391,6 +391,8 @@ void MainWindow::connectResults() {
                 } else {
                     detail_->clear();
                 }
+                experiment_->offerPhoto(current.isValid() ? resultsModel_->hit(current.row()).path
+                                                          : QString());
             });
     connect(resultsModel_, &QAbstractItemModel::modelReset, detail_, &DetailPane::clear);
     connect(resultsView_, &ResultsView::previewRequested, this, &MainWindow::openPreview);
