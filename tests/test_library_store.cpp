@@ -236,6 +236,10 @@ class TestLibraryStore : public QObject {
         QCOMPARE(QString::fromStdString(counts[0].folder), QStringLiteral("/"));
         QCOMPARE(counts[0].files, std::int64_t{4});
         QCOMPARE(counts[0].indexed, std::int64_t{2});  // a.jpg and its copy
+        QCOMPARE(counts[0].photos, std::int64_t{3});   // ... which are one photo
+        QCOMPARE(counts[0].indexedPhotos, std::int64_t{1});
+        QCOMPARE(counts[2].photos, std::int64_t{2});  // /p: h1 twice, h2
+        QCOMPARE(counts[1].photos, std::int64_t{0});
         QCOMPARE(QString::fromStdString(counts[2].folder), QStringLiteral("/p"));
         QCOMPARE(counts[2].files, std::int64_t{3});
         QCOMPARE(counts[3].files, std::int64_t{2});  // /p/sub

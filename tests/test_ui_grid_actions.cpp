@@ -161,7 +161,9 @@ class TestUiGridActions : public QObject {
         QVERIFY(shown.wait(abc::test::kWindowWaitMs));
         QCOMPARE(window.resultsModel()->hit(0).path, third);
         QCOMPARE(findNamed<QLabel>(window, "resultsBanner")->text(),
-                 QStringLiteral("Similar to %1").arg(QFileInfo(third).fileName()));
+                 QStringLiteral("Similar to %1 · %2 photos")
+                     .arg(QFileInfo(third).fileName())
+                     .arg(window.resultsModel()->rowCount()));
     }
 
     void selectedPhotosAreCopiedRemovedOrTrashedTogether() {
@@ -328,12 +330,12 @@ class TestUiGridActions : public QObject {
         QCOMPARE(abc::test::searchFromBar(window, QString()), kPhotos);
         QCOMPARE(namesShown(window), kByDate);
         QCOMPARE(findNamed<QLabel>(window, "resultsBanner")->text(),
-                 QStringLiteral("All photos, newest first"));
+                 QStringLiteral("All photos, newest first · %1 photos").arg(kPhotos));
         QVERIFY(!window.resultsModel()->index(0).data(ResultsModel::ScoreRole).isValid());
         auto* pane = findNamed<abc::ui::DetailPane>(window, "detailPane");
         QTRY_VERIFY(!pane->path().isEmpty());
         QVERIFY2(!pane->infoText().contains(QStringLiteral("score")), qPrintable(pane->infoText()));
-        QVERIFY2(window.statusText().startsWith(QStringLiteral("6 photo(s)")),
+        QVERIFY2(window.statusText().startsWith(QStringLiteral("6 photos")),
                  qPrintable(window.statusText()));
         QVERIFY(abc::test::saveScreenshots(window, QStringLiteral("browse_all_photos")));
 

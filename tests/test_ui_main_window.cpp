@@ -140,7 +140,8 @@ class TestUiMainWindow : public QObject {
         QVERIFY(findNamed<abc::ui::DetailPane>(window, "detailPane")
                     ->infoText()
                     .contains(QString::number(hits.first().score, 'f', 4)));
-        QVERIFY(window.statusText().contains("result"));
+        QVERIFY2(window.statusText().startsWith(QStringLiteral("%1 photo").arg(hits.size())),
+                 qPrintable(window.statusText()));
 
         // Find similar from the detail pane: the photo itself ranks first.
         const QString chosen = hits.at(2).path;

@@ -174,7 +174,9 @@ class TestUiPhotoFacts : public QObject {
         // A link under the list leads to them without knowing about the context menu.
         auto* link = panel->failuresLink();
         QVERIFY(link->isVisible());
-        QVERIFY(link->text().contains(QStringLiteral("2 file(s) in photos could not be read")));
+        QVERIFY2(
+            link->text().contains(QStringLiteral("Not indexed in photos: 2 could not be read.")),
+            qPrintable(link->text()));
         QVERIFY(link->textInteractionFlags() & Qt::LinksAccessibleByKeyboard);
         QVERIFY(!link->accessibleName().isEmpty());
         emit link->linkActivated(photos_);
@@ -192,7 +194,7 @@ class TestUiPhotoFacts : public QObject {
             if (!menu)
                 return;
             for (QAction* action : menu->actions()) {
-                if (action->text().startsWith(QStringLiteral("Files that could not be read (2)"))) {
+                if (action->text().startsWith(QStringLiteral("Files not indexed (2)"))) {
                     offered = action->isEnabled();
                     menu->setActiveAction(action);
                 }

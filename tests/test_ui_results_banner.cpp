@@ -45,7 +45,8 @@ class TestUiResultsBanner : public QObject {
         auto* bar = findNamed<QLineEdit>(window, QStringLiteral("searchBar"));
         QCOMPARE(abc::test::searchFromBar(window, QStringLiteral("a photo")), kPhotos);
         QVERIFY(banner->isVisible());
-        QCOMPARE(banner->text(), QStringLiteral("Results for \u201ca photo\u201d"));
+        QCOMPARE(banner->text(),
+                 QStringLiteral("Results for \u201ca photo\u201d · %1 photos").arg(kPhotos));
 
         // Find similar: the bar holds the photo, the banner names it.
         const QString photo = library_.paths.at(2);
@@ -53,7 +54,8 @@ class TestUiResultsBanner : public QObject {
         window.findSimilar(photo);
         QVERIFY(shown.wait(abc::test::kWindowWaitMs));
         QCOMPARE(window.resultsModel()->hit(0).path, photo);
-        QCOMPARE(banner->text(), QStringLiteral("Similar to photo_002.png"));
+        QCOMPARE(banner->text(),
+                 QStringLiteral("Similar to photo_002.png · %1 photos").arg(kPhotos));
         QCOMPARE(bar->text(), QStringLiteral("image:\"%1\"").arg(photo));
         QVERIFY(abc::test::saveScreenshots(window, QStringLiteral("similar_banner")));
 
@@ -61,7 +63,8 @@ class TestUiResultsBanner : public QObject {
         shown.clear();
         QTest::keyClick(bar, Qt::Key_Return);
         QVERIFY(shown.wait(abc::test::kWindowWaitMs));
-        QCOMPARE(banner->text(), QStringLiteral("Similar to photo_002.png"));
+        QCOMPARE(banner->text(),
+                 QStringLiteral("Similar to photo_002.png · %1 photos").arg(kPhotos));
         QCOMPARE(window.resultsModel()->hit(0).path, photo);
         QCOMPARE(window.resultsModel()->rowCount(), kPhotos);
     }
@@ -90,7 +93,8 @@ class TestUiResultsBanner : public QObject {
         // The next search that works says so again.
         QCOMPARE(abc::test::searchFromBar(window, QStringLiteral("a photo")), kPhotos);
         QVERIFY(!banner->property("failed").toBool());
-        QCOMPARE(banner->text(), QStringLiteral("Results for \u201ca photo\u201d"));
+        QCOMPARE(banner->text(),
+                 QStringLiteral("Results for \u201ca photo\u201d · %1 photos").arg(kPhotos));
     }
 
     void cleanupTestCase() { library_.session.reset(); }

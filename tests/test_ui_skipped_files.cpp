@@ -1,9 +1,11 @@
 // A file under a library folder that is no photo is not silently missing from the window: after
 // a real indexing run (tiny ABC checkpoint, real SQLite library) the folders sidebar counts it
-// and its dialog lists it with the scanner's reason, next to the photos that failed to decode.
+// and its dialog lists it with the scanner's reason, next to the photos that failed to decode;
+// the sidebar and the link tell the two apart ("could not be read" is for a damaged photo).
 #include <QDir>
 #include <QFile>
 #include <QLabel>
+#include <QListWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -39,6 +41,9 @@ class TestUiSkippedFiles : public QObject {
         abc::test::writeFile(photos_ + "/empty.jpg", {});
         abc::test::writeFile(photos_ + "/notes.webp", "text saved under a photo's name\n");
         abc::test::writeFile(photos_ + "/readme.txt", "not a photo at all\n");
+        // A JPEG's first bytes and then nothing a decoder can use: a photo that cannot be read.
+        abc::test::writeFile(photos_ + "/damaged.jpg",
+                             abc::test::kJpegMagic + QByteArray(200, 'x'));
         QCOMPARE(::mkfifo(QFile::encodeName(photos_ + "/pipe.jpg").constData(), 0600), 0);
 
         const auto settings = abc::test::tinySettings(work_.filePath("library.sqlite3"));
@@ -53,8 +58,13 @@ class TestUiSkippedFiles : public QObject {
     void theDialogListsEachNonPhotoWithItsReason() {
         auto* panel = findNamed<abc::ui::FoldersPanel>(*window_, "foldersPanel");
         QTRY_VERIFY_WITH_TIMEOUT(panel->failuresLink()->isVisible(), 10000);
-        QVERIFY2(panel->failuresLink()->text().contains("4 file(s)"),
+        QVERIFY2(panel->failuresLink()->text().contains(
+                     "Not indexed in photos: 1 could not be read, 4 not images."),
                  qPrintable(panel->failuresLink()->text()));
+        const QString detail = panel->list()->item(0)->text();
+        QVERIFY2(detail.endsWith(QStringLiteral("1 photo, all indexed, 1 could not be read, "
+                                                "4 not images")),
+                 qPrintable(detail));
         QVERIFY(panel->showFailures(photos_));
         auto* dialog = panel->findChild<abc::ui::FailedFilesDialog*>();
         QVERIFY(dialog && dialog->isVisible());
@@ -63,7 +73,13 @@ class TestUiSkippedFiles : public QObject {
             reasons.insert(dialog->table()->item(row, 0)->text(),
                            dialog->table()->item(row, 1)->text());
         }
-        QCOMPARE(reasons.size(), 4);
+        QCOMPARE(reasons.size(), 5);
+        QVERIFY2(!reasons.value("damaged.jpg").startsWith("not an image"),
+                 qPrintable(reasons.value("damaged.jpg")));
+        QVERIFY2(dialog->findChild<QLabel*>("failedFilesSummary")
+                     ->text()
+                     .contains(QStringLiteral("1 could not be read, 4 not images")),
+                 qPrintable(dialog->findChild<QLabel*>("failedFilesSummary")->text()));
         QCOMPARE(reasons.value("empty.jpg"), QStringLiteral("empty file (0 bytes)"));
         QVERIFY2(reasons.value("notes.webp").startsWith("not an image: named .webp"),
                  qPrintable(reasons.value("notes.webp")));

@@ -185,7 +185,7 @@ class TestUiTags : public QObject {
         cloudTag("y")->click();
         QCOMPARE(grid(), (QStringList{pathOf(1), pathOf(2)}));
         QCOMPARE(findNamed<QLabel>(*window_, "resultsBanner")->text(),
-                 QStringLiteral("Tagged x, y"));
+                 QStringLiteral("Tagged x, y · 2 photos"));
         tags.removeChip({QStringLiteral("mixed"), QStringLiteral("x")});
         QCOMPARE(grid(), (QStringList{pathOf(1), pathOf(2), pathOf(3)}));
         tags.clearChips();

@@ -77,6 +77,8 @@ AppSettings AppSettings::load() {
     out.libraryFile = QString::fromStdString(shared.libraryFile);
     out.measuredSecondsPerToken =
         settings.value(QStringLiteral("model/measuredSecondsPerToken"), 0.0).toDouble();
+    out.measuredDevice = settings.value(QStringLiteral("model/measuredDevice")).toString();
+    out.measuredPrecision = settings.value(QStringLiteral("model/measuredPrecision")).toString();
     out.searchedImageTokens =
         settings.value(QStringLiteral("model/searchedImageTokens"), 0).toInt();
     out.instructionHistory = settings.value(QStringLiteral("search/instructions")).toStringList();
@@ -120,13 +122,20 @@ QString AppSettings::save() const {
             settings.remove(QLatin1String(key));
         }
     }
-    settings.setValue(QStringLiteral("model/measuredSecondsPerToken"), measuredSecondsPerToken);
     settings.setValue(QStringLiteral("model/searchedImageTokens"), searchedImageTokens);
     settings.setValue(QStringLiteral("library/resumeAtStart"), resumeIndexingAtStart);
     settings.setValue(QStringLiteral("library/watchFolders"), watchFolders);
+    saveMeasurement();
     saveInstructionHistory();
     saveFilter();
     return problem;
+}
+
+void AppSettings::saveMeasurement() const {
+    QSettings settings;
+    settings.setValue(QStringLiteral("model/measuredSecondsPerToken"), measuredSecondsPerToken);
+    settings.setValue(QStringLiteral("model/measuredDevice"), measuredDevice);
+    settings.setValue(QStringLiteral("model/measuredPrecision"), measuredPrecision);
 }
 
 void AppSettings::saveSearchedImageTokens() const {

@@ -33,6 +33,10 @@ struct AppSettings {
     QString libraryFile;  // "" = the library's default location
     QStringList instructionHistory;
     double measuredSecondsPerToken = 0.0;  // from the last indexing run, 0 = none yet
+    // The device and precision settings that run had (as `device` and `precision` say them):
+    // the rate holds for those only.
+    QString measuredDevice;
+    QString measuredPrecision;
     // The image detail of the vectors searches keep using after imageTokens changed, until the
     // library is indexed again at imageTokens; 0 = none (searches use imageTokens' vectors).
     int searchedImageTokens = 0;
@@ -53,6 +57,9 @@ struct AppSettings {
     SharedSettings shared() const;
     // Writes only the filter, which changes often and on its own.
     void saveFilter() const;
+    // Writes only the measured rate and what it was measured with, as soon as a run ends: the
+    // estimates after a restart are the measured ones.
+    void saveMeasurement() const;
     // Writes only searchedImageTokens, as soon as the new vectors caught up.
     void saveSearchedImageTokens() const;
     // Writes only the instruction history, as soon as it changes, so a crash keeps it.

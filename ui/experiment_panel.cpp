@@ -1,5 +1,6 @@
 #include "ui/experiment_panel.h"
 
+#include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -8,9 +9,11 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMimeData>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSettings>
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -22,6 +25,10 @@
 namespace abc::ui {
 
 namespace {
+
+const QString kImageKey = QStringLiteral("experiment/image");
+const QString kInstructionsKey = QStringLiteral("experiment/instructions");
+const QString kCandidatesKey = QStringLiteral("experiment/candidates");
 
 QStringList nonEmptyLines(const QString& text) {
     QStringList lines;
@@ -60,7 +67,12 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent) {
     browse->setObjectName(QStringLiteral("experimentChooseImage"));
     browse->setAccessibleName(tr("Choose the experiment image"));
     connect(browse, &QPushButton::clicked, this, &ExperimentPanel::chooseImage);
+    useSelected_ = new QPushButton(tr("Use &selected photo"), inputs);
+    useSelected_->setObjectName(QStringLiteral("experimentUseSelected"));
+    useSelected_->setAccessibleName(tr("Use the photo selected in the grid"));
+    connect(useSelected_, &QPushButton::clicked, this, [this] { setImagePath(offeredPhoto_); });
     imageRow->addWidget(imageName_, 1);
+    imageRow->addWidget(useSelected_);
     imageRow->addWidget(browse);
     form->addLayout(imageRow);
 
@@ -107,8 +119,11 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent) {
     exportCsvButton_->setAccessibleName(tr("Export the matrix as CSV"));
     exportPngButton_ = new QPushButton(tr("Export &PNG…"), results);
     exportPngButton_->setAccessibleName(tr("Export the heatmap as PNG"));
+    computeHint_ = new QLabel(results);
+    computeHint_->setObjectName(QStringLiteral("experimentComputeHint"));
+    computeHint_->setWordWrap(true);
     buttons->addWidget(computeButton_);
-    buttons->addStretch(1);
+    buttons->addWidget(computeHint_, 1);
     buttons->addWidget(exportCsvButton_);
     buttons->addWidget(exportPngButton_);
     resultsLayout->addLayout(buttons);
@@ -116,18 +131,19 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent) {
     connect(computeButton_, &QPushButton::clicked, this, &ExperimentPanel::compute);
     connect(exportCsvButton_, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getSaveFileName(
-            this, tr("Export matrix"), QStringLiteral("experiment.csv"), tr("CSV (*.csv)"));
+            this, tr("Export matrix"), suggestedFileName(QStringLiteral("csv")), tr("CSV (*.csv)"));
         if (!file.isEmpty() && !exportCsv(file))
             status_->setText(tr("Could not write %1").arg(file));
     });
     connect(exportPngButton_, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getSaveFileName(
-            this, tr("Export heatmap"), QStringLiteral("experiment.png"), tr("PNG (*.png)"));
+        const QString file = QFileDialog::getSaveFileName(this, tr("Export heatmap"),
+                                                          suggestedFileName(QStringLiteral("png")),
+                                                          tr("PNG (*.png)"));
         if (!file.isEmpty() && !exportPng(file))
             status_->setText(tr("Could not write %1").arg(file));
     });
-    connect(instructionsEdit_, &QPlainTextEdit::textChanged, this, &ExperimentPanel::updateActions);
-    connect(candidatesEdit_, &QPlainTextEdit::textChanged, this, &ExperimentPanel::updateActions);
+    connect(instructionsEdit_, &QPlainTextEdit::textChanged, this, &ExperimentPanel::inputsChanged);
+    connect(candidatesEdit_, &QPlainTextEdit::textChanged, this, &ExperimentPanel::inputsChanged);
     connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &ExperimentPanel::onFinished);
     connect(&previewWatcher_, &QFutureWatcher<Preview>::finished, this, [this] {
         const Preview shown = previewWatcher_.result();
@@ -151,6 +167,41 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent) {
     splitter->setStretchFactor(1, 3);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
+    restoreInputs();
+    updateActions();
+}
+
+void ExperimentPanel::restoreInputs() {
+    const QSettings settings;
+    restoring_ = true;
+    if (settings.contains(kInstructionsKey))
+        setInstructions(settings.value(kInstructionsKey).toStringList());
+    if (settings.contains(kCandidatesKey))
+        setCandidates(settings.value(kCandidatesKey).toStringList());
+    // A photo moved or deleted since is not offered as if it were there.
+    const QString image = settings.value(kImageKey).toString();
+    if (!image.isEmpty() && QFileInfo::exists(image))
+        setImagePath(image);
+    restoring_ = false;
+}
+
+void ExperimentPanel::inputsChanged() {
+    ++inputsVersion_;
+    if (!restoring_) {
+        QSettings settings;
+        settings.setValue(kImageKey, imagePath_);
+        settings.setValue(kInstructionsKey, instructions());
+        settings.setValue(kCandidatesKey, candidates());
+    }
+    if (heatmap_ && !heatmap_->matrix().isEmpty()) {
+        heatmap_->setMatrix({});
+        status_->setText(tr("The inputs changed: Compute shows their matrix."));
+    }
+    updateActions();
+}
+
+void ExperimentPanel::offerPhoto(const QString& path) {
+    offeredPhoto_ = path;
     updateActions();
 }
 
@@ -174,7 +225,7 @@ void ExperimentPanel::setImagePath(const QString& path) {
     }));
     imageName_->setText(QFileInfo(path).fileName());
     imageName_->setToolTip(path);
-    updateActions();
+    inputsChanged();
 }
 
 QStringList ExperimentPanel::instructions() const {
@@ -193,13 +244,32 @@ void ExperimentPanel::setCandidates(const QStringList& lines) {
     candidatesEdit_->setPlainText(lines.join(QLatin1Char('\n')));
 }
 
+QString ExperimentPanel::missingForCompute() const {
+    if (watcher_.isRunning())
+        return tr("Computing…");
+    QStringList missing;
+    if (!runner_)
+        missing << tr("a model (see Settings)");
+    if (imagePath_.isEmpty())
+        missing << tr("an image (drop one, choose one, or use the photo selected in the grid)");
+    if (instructions().isEmpty())
+        missing << tr("an instruction");
+    if (candidates().isEmpty())
+        missing << tr("a candidate text");
+    return missing.isEmpty() ? QString()
+                             : tr("Compute needs %1.").arg(missing.join(QStringLiteral(", ")));
+}
+
 void ExperimentPanel::updateActions() {
-    if (!computeButton_)
+    if (!computeButton_ || !computeHint_)
         return;
-    const bool ready = runner_ && !imagePath_.isEmpty() && !instructions().isEmpty() &&
-                       !candidates().isEmpty() && !watcher_.isRunning();
-    computeButton_->setEnabled(ready);
-    computeButton_->setToolTip(runner_ ? QString() : tr("Load a model in Settings first"));
+    const QString missing = missingForCompute();
+    computeButton_->setEnabled(missing.isEmpty());
+    computeButton_->setToolTip(missing);
+    computeHint_->setText(watcher_.isRunning() ? QString() : missing);
+    useSelected_->setEnabled(!offeredPhoto_.isEmpty() && offeredPhoto_ != imagePath_);
+    useSelected_->setToolTip(offeredPhoto_.isEmpty() ? tr("Select a photo in the grid first")
+                                                     : QDir::toNativeSeparators(offeredPhoto_));
     const bool hasMatrix = !heatmap_->matrix().isEmpty();
     exportCsvButton_->setEnabled(hasMatrix);
     exportPngButton_->setEnabled(hasMatrix);
@@ -213,6 +283,7 @@ void ExperimentPanel::compute() {
     if (rows.isEmpty() || columns.isEmpty())
         return;
     status_->setText(tr("Computing %1 × %2…").arg(rows.size()).arg(columns.size()));
+    computedVersion_ = inputsVersion_;
     // The model never runs on the GUI thread.
     watcher_.setFuture(QtConcurrent::run([runner = runner_, image = imagePath_, rows, columns] {
         Outcome outcome;
@@ -228,7 +299,10 @@ void ExperimentPanel::compute() {
 
 void ExperimentPanel::onFinished() {
     const Outcome outcome = watcher_.result();
-    if (!outcome.error.isEmpty()) {
+    if (computedVersion_ != inputsVersion_) {
+        // Edited while it ran: the matrix answers inputs no longer shown.
+        status_->setText(tr("The inputs changed while computing: Compute shows their matrix."));
+    } else if (!outcome.error.isEmpty()) {
         status_->setText(tr("Failed: %1").arg(outcome.error));
         emit failed(outcome.error);
     } else {
@@ -259,10 +333,35 @@ bool ExperimentPanel::exportCsv(const QString& file) const {
     return out.commit();
 }
 
+QImage ExperimentPanel::captionedHeatmap() const {
+    const QImage matrix = heatmap_->toImage();
+    const QFontMetrics metrics(font());
+    const int captionHeight = metrics.height() + 16;
+    QImage image(matrix.width(), matrix.height() + captionHeight, matrix.format());
+    image.fill(palette().color(QPalette::Window));
+    QPainter painter(&image);
+    painter.setFont(font());
+    painter.setPen(palette().color(QPalette::WindowText));
+    // The file on its own says which photo the numbers are about.
+    const QString caption = tr("Image: %1").arg(QFileInfo(imagePath_).fileName());
+    painter.drawText(QRect(12, 0, image.width() - 24, captionHeight),
+                     Qt::AlignLeft | Qt::AlignVCenter,
+                     metrics.elidedText(caption, Qt::ElideMiddle, image.width() - 24));
+    painter.drawImage(0, captionHeight, matrix);
+    return image;
+}
+
 bool ExperimentPanel::exportPng(const QString& file) const {
     if (heatmap_->matrix().isEmpty())
         return false;
-    return heatmap_->toImage().save(file, "PNG");
+    return captionedHeatmap().save(file, "PNG");
+}
+
+QString ExperimentPanel::suggestedFileName(const QString& extension) const {
+    const QString image = QFileInfo(imagePath_).completeBaseName();
+    const QString name =
+        image.isEmpty() ? QStringLiteral("experiment") : QStringLiteral("experiment-") + image;
+    return name + QLatin1Char('.') + extension;
 }
 
 void ExperimentPanel::dragEnterEvent(QDragEnterEvent* event) {

@@ -32,6 +32,8 @@ class ExperimentPanel : public QWidget {
     void setRunner(ExperimentRunner runner);
     // Shows the image once decoded off the GUI thread (previewShown follows).
     void setImagePath(const QString& path);
+    // The photo selected in the grid ("" = none), which "Use selected photo" takes.
+    void offerPhoto(const QString& path);
     const QString& imagePath() const { return imagePath_; }
     QStringList instructions() const;
     QStringList candidates() const;
@@ -41,7 +43,13 @@ class ExperimentPanel : public QWidget {
     bool isComputing() const { return watcher_.isRunning(); }
 
     bool exportCsv(const QString& file) const;
+    // The heatmap with a caption that names the image, as Export PNG writes it.
+    QImage captionedHeatmap() const;
     bool exportPng(const QString& file) const;
+    // The file names the export dialogs propose: the image's name in them.
+    QString suggestedFileName(const QString& extension) const;
+    // Why Compute is disabled, in words ("" when it is enabled).
+    QString missingForCompute() const;
 
   public slots:
     void compute();
@@ -64,6 +72,9 @@ class ExperimentPanel : public QWidget {
     void chooseImage();
     void onFinished();
     void updateActions();
+    // An input changed: a matrix on screen no longer answers it, and the inputs are kept.
+    void inputsChanged();
+    void restoreInputs();
 
     ExperimentRunner runner_;
     QString imagePath_;
@@ -72,6 +83,13 @@ class ExperimentPanel : public QWidget {
     QPlainTextEdit* instructionsEdit_ = nullptr;
     QPlainTextEdit* candidatesEdit_ = nullptr;
     QPushButton* computeButton_ = nullptr;
+    QPushButton* useSelected_ = nullptr;
+    QLabel* computeHint_ = nullptr;
+    QString offeredPhoto_;
+    // Counts input changes: a computation that finishes after one answers old inputs.
+    quint64 inputsVersion_ = 0;
+    quint64 computedVersion_ = 0;
+    bool restoring_ = false;
     QPushButton* exportCsvButton_ = nullptr;
     QPushButton* exportPngButton_ = nullptr;
     QLabel* status_ = nullptr;

@@ -10,6 +10,9 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+
+#include "ui/photo_count_text.h"
 
 namespace abc::ui {
 
@@ -17,14 +20,17 @@ FailedFilesDialog::FailedFilesDialog(const QString& folder, const FileFailures& 
                                      QWidget* parent)
     : QDialog(parent), failures_(failures) {
     setObjectName(QStringLiteral("failedFilesDialog"));
-    setWindowTitle(tr("Files that could not be read"));
-    setAccessibleName(tr("Files that could not be read"));
+    setWindowTitle(tr("Files not indexed"));
+    setAccessibleName(tr("Files not indexed"));
     auto* layout = new QVBoxLayout(this);
+    const int notImages = static_cast<int>(std::count_if(
+        failures.begin(), failures.end(), [](const FileFailure& f) { return f.notAnImage; }));
     auto* intro = new QLabel(
-        tr("%n file(s) in %1 could not be indexed. Each is tried again by the next indexing "
-           "run once the file changes.",
-           nullptr, static_cast<int>(failures.size()))
-            .arg(QDir::toNativeSeparators(folder)),
+        tr("Not indexed in %1: %2. Photos that could not be read may be damaged; files that "
+           "are not images are listed so that none goes missing unseen. Each is tried again "
+           "by the next indexing run once the file changes.")
+            .arg(QDir::toNativeSeparators(folder),
+                 notIndexedText(static_cast<int>(failures.size()) - notImages, notImages)),
         this);
     intro->setObjectName(QStringLiteral("failedFilesSummary"));
     intro->setWordWrap(true);
@@ -32,7 +38,7 @@ FailedFilesDialog::FailedFilesDialog(const QString& folder, const FileFailures& 
 
     table_ = new QTableWidget(static_cast<int>(failures.size()), 2, this);
     table_->setObjectName(QStringLiteral("failedFilesTable"));
-    table_->setAccessibleName(tr("Files that could not be read, with the reason"));
+    table_->setAccessibleName(tr("Files not indexed, with the reason"));
     table_->setHorizontalHeaderLabels({tr("File"), tr("Why")});
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);

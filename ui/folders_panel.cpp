@@ -9,8 +9,10 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "ui/failed_files_dialog.h"
+#include "ui/photo_count_text.h"
 
 namespace abc::ui {
 
@@ -18,6 +20,11 @@ namespace {
 
 // How many unreadable files a folder's tooltip names before "and n more".
 constexpr int kFailuresInTooltip = 8;
+
+int notImageCount(const FileFailures& failures) {
+    return static_cast<int>(std::count_if(failures.begin(), failures.end(),
+                                          [](const FileFailure& f) { return f.notAnImage; }));
+}
 
 }  // namespace
 
@@ -35,7 +42,7 @@ FoldersPanel::FoldersPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(list_, 1);
     failuresLink_ = new QLabel(this);
     failuresLink_->setObjectName(QStringLiteral("failuresLink"));
-    failuresLink_->setAccessibleName(tr("Files that could not be read"));
+    failuresLink_->setAccessibleName(tr("Files not indexed"));
     failuresLink_->setWordWrap(true);
     failuresLink_->setTextFormat(Qt::RichText);
     failuresLink_->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
@@ -85,22 +92,16 @@ void FoldersPanel::setStates(const FolderStates& states) {
     states_ = states;
     list_->clear();
     for (const FolderState& state : states) {
-        QString detail;
-        if (state.files == 0) {
-            detail = tr("not indexed yet");
-        } else if (state.indexed >= state.files) {
-            detail = tr("%n photo(s), all indexed", nullptr, state.files);
-        } else {
-            detail = tr("%1 of %n photo(s) indexed", nullptr, state.files).arg(state.indexed);
-        }
+        QString detail = folderCountText(state.photos, state.indexedPhotos);
+        const int notImages = notImageCount(state.failures);
         if (state.failed > 0)
-            detail += tr(", %n could not be read", nullptr, state.failed);
+            detail += QStringLiteral(", ") + notIndexedText(state.failed - notImages, notImages);
         auto* item = new QListWidgetItem(
             QFileInfo(state.folder).fileName() + QLatin1Char('\n') + detail, list_);
         item->setData(Qt::UserRole, state.folder);
         QString tip = QDir::toNativeSeparators(state.folder);
         if (!state.failures.isEmpty()) {
-            tip += QLatin1Char('\n') + tr("Could not be read:");
+            tip += QLatin1Char('\n') + tr("Not indexed:");
             const QDir root(state.folder);
             for (const FileFailure& failure : state.failures.mid(0, kFailuresInTooltip)) {
                 tip += QStringLiteral("\n  ") +
@@ -173,10 +174,12 @@ void FoldersPanel::updateFailuresLink() {
         failuresLink_->clear();
         return;
     }
+    const int notImages = notImageCount(failures);
     failuresLink_->setText(
-        tr("%n file(s) in %1 could not be read: <a href=\"%2\">see which and why</a>", nullptr,
-           static_cast<int>(failures.size()))
-            .arg(QFileInfo(folder).fileName().toHtmlEscaped(), folder.toHtmlEscaped()));
+        tr("Not indexed in %1: %2. <a href=\"%3\">See which and why</a>")
+            .arg(QFileInfo(folder).fileName().toHtmlEscaped(),
+                 notIndexedText(static_cast<int>(failures.size()) - notImages, notImages),
+                 folder.toHtmlEscaped()));
 }
 
 void FoldersPanel::showContextMenu(const QPoint& position) {
@@ -189,7 +192,7 @@ void FoldersPanel::showContextMenu(const QPoint& position) {
     QMenu menu(this);
     menu.setObjectName(QStringLiteral("folderMenu"));
     const int failed = static_cast<int>(failuresOf(folder).size());
-    QAction* failures = menu.addAction(tr("Files that could not be read (%1)…").arg(failed), this,
+    QAction* failures = menu.addAction(tr("Files not indexed (%1)…").arg(failed), this,
                                        [this, folder] { showFailures(folder); });
     failures->setEnabled(failed > 0);
     menu.addSeparator();

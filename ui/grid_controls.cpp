@@ -15,7 +15,7 @@ GridControls::GridControls(QWidget* parent) : QWidget(parent) {
     order_ = new QComboBox(this);
     order_->setObjectName(QStringLiteral("sortOrder"));
     order_->setAccessibleName(tr("Sort the photos by"));
-    order_->addItem(tr("Best match"), static_cast<int>(ResultsModel::Order::Score));
+    addScoreItem();
     order_->addItem(tr("Date taken, newest first"),
                     static_cast<int>(ResultsModel::Order::TakenDate));
     order_->addItem(tr("Name"), static_cast<int>(ResultsModel::Order::Name));
@@ -41,12 +41,35 @@ GridControls::GridControls(QWidget* parent) : QWidget(parent) {
     layout->addWidget(sizeLabel);
     layout->addWidget(size_);
 
-    connect(order_, &QComboBox::currentIndexChanged, this, [this] { emit orderChanged(order()); });
+    connect(order_, &QComboBox::currentIndexChanged, this, [this] {
+        chosen_ = order();
+        emit orderChanged(chosen_);
+    });
     connect(size_, &QSlider::valueChanged, this, &GridControls::thumbnailEdgeChanged);
 }
 
 ResultsModel::Order GridControls::order() const {
     return static_cast<ResultsModel::Order>(order_->currentData().toInt());
+}
+
+void GridControls::addScoreItem() {
+    order_->insertItem(0, tr("Best match"), static_cast<int>(ResultsModel::Order::Score));
+}
+
+void GridControls::offerScoreOrder(bool offered) {
+    const int score = order_->findData(static_cast<int>(ResultsModel::Order::Score));
+    if (offered == (score >= 0))
+        return;
+    const QSignalBlocker quiet(order_);
+    const ResultsModel::Order wanted = chosen_;
+    if (offered) {
+        addScoreItem();
+    } else {
+        order_->removeItem(score);
+    }
+    const ResultsModel::Order shown =
+        !offered && wanted == ResultsModel::Order::Score ? ResultsModel::Order::TakenDate : wanted;
+    order_->setCurrentIndex(order_->findData(static_cast<int>(shown)));
 }
 
 void GridControls::showThumbnailEdge(int edge) {

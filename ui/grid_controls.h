@@ -22,13 +22,20 @@ class GridControls : public QWidget {
     ResultsModel::Order order() const;
     // Shown without telling (the grid's own Ctrl+wheel, a restored size).
     void showThumbnailEdge(int edge);
+    // "Best match" only where there are scores: photos listed without a query come by date
+    // taken, and that is what the box then says. The person's own choice comes back with the
+    // next query. Changes the box without telling: the caller applies order() itself.
+    void offerScoreOrder(bool offered);
 
   signals:
     void orderChanged(abc::ui::ResultsModel::Order order);
     void thumbnailEdgeChanged(int edge);
 
   private:
+    void addScoreItem();
+
     QComboBox* order_ = nullptr;
+    ResultsModel::Order chosen_ = ResultsModel::Order::Score;
     QSlider* size_ = nullptr;
 };
 

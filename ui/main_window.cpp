@@ -58,6 +58,7 @@
 #include "ui/indexing_estimate.h"
 #include "ui/library_load_indicator.h"
 #include "ui/model_location_row.h"
+#include "ui/photo_count_text.h"
 #include "ui/photo_preview.h"
 #include "ui/readable_colour.h"
 #include "ui/result_tile_delegate.h"
@@ -410,6 +411,8 @@ void MainWindow::connectResults() {
                 } else {
                     detail_->clear();
                 }
+                experiment_->offerPhoto(current.isValid() ? resultsModel_->hit(current.row()).path
+                                                          : QString());
             });
     connect(resultsModel_, &QAbstractItemModel::modelReset, detail_, &DetailPane::clear);
     connect(resultsView_, &ResultsView::previewRequested, this, &MainWindow::openPreview);
@@ -448,8 +451,12 @@ void MainWindow::connectPanels() {
     connect(detail_, &DetailPane::findSimilarRequested, this, &MainWindow::findSimilar);
     connect(tagsPanel_, &TagsPanel::photosChosen, this,
             [this](const PhotoHits& hits, const QString& description) {
+                gridControls_->offerScoreOrder(true);
+                resultsModel_->setOrder(gridControls_->order());
                 resultsModel_->setHits(hits);
-                showResultsBanner(description, false);
+                showResultsBanner(withPhotoCount(description, static_cast<int>(hits.size())),
+                                  false);
+                showStatus(photoCountText(static_cast<int>(hits.size())));
             });
     connect(folders_, &FoldersPanel::addRequested, this, &MainWindow::addFolder);
     connect(folders_, &FoldersPanel::removeRequested, this, &MainWindow::confirmRemoveFolder);
@@ -651,9 +658,9 @@ QString MainWindow::statusText() const {
     return statusLabel_->text();
 }
 
-void MainWindow::showStatus(const QString& text) {
+void MainWindow::showStatus(const QString& text, const QString& details) {
     statusLabel_->setText(text);
-    statusLabel_->setToolTip(text);
+    statusLabel_->setToolTip(details.isEmpty() ? text : details);
 }
 
 void MainWindow::reportSettingsProblem(const QString& problem, const QString& message) {
@@ -742,7 +749,7 @@ void MainWindow::setSession(std::shared_ptr<EngineSession> session) {
                                                   image.toStdString(), rows, columns));
         });
         const auto indexed = session_->store->photoCount();
-        showStatus(tr("Ready: %n photo(s) in the library", nullptr, static_cast<int>(indexed)));
+        showStatus(tr("Ready: %1 in the library").arg(photoCountText(static_cast<int>(indexed))));
     } else {
         experiment_->setRunner({});
         if (session_)
@@ -1094,11 +1101,13 @@ void MainWindow::onSearchFinished(quint64 id, const PhotoHits& hits, const Searc
     pendingCount_ = static_cast<int>(hits.size());
     filledAtNs_ = searchClock_.nsecsElapsed();
     const bool browsing = lastQuery_ && lastQuery_->kind == SearchQuery::Kind::Browse;
+    gridControls_->offerScoreOrder(!browsing);
+    resultsModel_->setOrder(gridControls_->order());
     resultsModel_->setHits(hits, browsing);
     if (resultsModel_->order() == ResultsModel::Order::TakenDate && !browsing)
         lookUpTakenDates();
     if (lastQuery_)
-        showResultsBanner(describe(*lastQuery_), false);
+        showResultsBanner(withPhotoCount(describe(*lastQuery_), pendingCount_), false);
     noMatches_->setVisible(hits.isEmpty() && settings_.filter.isActive());
     int current = hits.isEmpty() ? -1 : 0;
     revealHidden_ = false;
@@ -1128,18 +1137,19 @@ void MainWindow::onResultsPainted() {
     const double totalMs = searchClock_.nsecsElapsed() / 1e6;
     lastTiming_ = {totalMs, pendingTiming_.embedMs, pendingTiming_.rankMs,
                    totalMs - filledAtNs_ / 1e6, pendingCount_};
-    QString text =
-        lastQuery_ && lastQuery_->kind == SearchQuery::Kind::Browse
-            ? tr("%n photo(s) in %1 ms", nullptr, pendingCount_).arg(qRound(totalMs))
-            : tr("%n result(s) in %1 ms (query %2 ms, ranking %3 ms)", nullptr, pendingCount_)
-                  .arg(qRound(totalMs))
-                  .arg(qRound(pendingTiming_.embedMs))
-                  .arg(qRound(pendingTiming_.rankMs));
+    // The count for everyone; the timings for whoever hovers (they matter to a developer).
+    QString text = photoCountText(pendingCount_);
+    const QString timings = lastQuery_ && lastQuery_->kind == SearchQuery::Kind::Browse
+                                ? tr("Listed in %1 ms").arg(qRound(totalMs))
+                                : tr("Found in %1 ms (query %2 ms, ranking %3 ms)")
+                                      .arg(qRound(totalMs))
+                                      .arg(qRound(pendingTiming_.embedMs))
+                                      .arg(qRound(pendingTiming_.rankMs));
     if (settings_.filter.isActive())
         text += tr(" · filtered: %1").arg(filterBar_->description());
     if (revealHidden_)
         text += tr(" · the photo itself is hidden by the filters");
-    showStatus(text);
+    showStatus(text, text + QLatin1Char('\n') + timings);
     emit resultsShown(searchId_, pendingCount_);
 }
 
@@ -1398,6 +1408,8 @@ void MainWindow::startIndexing() {
     runQueue_.fullRunStarted(QDateTime::currentMSecsSinceEpoch());
     paused_ = false;
     indexingImageTokens_ = settings_.imageTokens;
+    indexingDevice_ = settings_.device;
+    indexingPrecision_ = settings_.precision;
     setIndexingUi(true);
     progress_->setRange(0, 0);
     showStatus(tr("Looking for photos…"));
@@ -1487,6 +1499,9 @@ void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
     if (summary.embedded > 0 && summary.seconds > 0 && !summary.cancelled) {
         settings_.measuredSecondsPerToken =
             summary.seconds / static_cast<double>(summary.embedded) / (indexingImageTokens_ + 25);
+        settings_.measuredDevice = indexingDevice_;
+        settings_.measuredPrecision = indexingPrecision_;
+        settings_.saveMeasurement();
     }
     showStatus(summary.cancelled
                    ? tr("Indexing cancelled: %n photo(s) embedded and kept", nullptr,

@@ -206,7 +206,8 @@ class MainWindow : public QMainWindow {
     // read or written).
     void reportSettingsProblem(const QString& problem, const QString& message);
     void showFirstRun();
-    void showStatus(const QString& text);
+    // `details`: the tooltip (timings, say); the text itself by default.
+    void showStatus(const QString& text, const QString& details = {});
     void refreshFolders();
     // What to do first, while the library's folders hold no photos (or there are none).
     void showEmptyLibrary(const FolderStates& states);
@@ -285,6 +286,8 @@ class MainWindow : public QMainWindow {
     QStringList watchedRoots_;
     IndexRunQueue runQueue_;
     bool changesRun_ = false;  // the running run is over the folder watch's changes
+    QString indexingDevice_;             // and the device and precision settings it runs on
+    QString indexingPrecision_;
 
     quint64 searchId_ = 0;
     bool searching_ = false;

@@ -6,10 +6,13 @@
 #include <QPushButton>
 #include <QtConcurrent>
 
+#include <algorithm>
+
 #include "core/hub/hub_cache_layout.h"
 #include "core/hub/model_cache_status.h"
 #include "core/io/byte_size.h"
 #include "core/io/error.h"
+#include "ui/model_location_row.h"
 
 namespace abc::ui {
 
@@ -32,9 +35,11 @@ std::uint64_t snapshotBytes(const std::filesystem::path& cache, const RepoCacheS
     return bytes;
 }
 
-QString statusText(const RepoCacheStatus& status, std::uint64_t bytesOnDisk) {
+QString statusText(const RepoCacheStatus& status, std::uint64_t bytesOnDisk, bool optional) {
     const QString revision = QString::fromStdString(status.revision);
     if (!status.commit) {
+        if (optional && status.partialBytes == 0)
+            return optionalAbsentText();
         return status.partialBytes > 0 ? ModelCachePanel::tr(
                                              "%1: not complete yet, %2 fetched (the first-run "
                                              "page resumes it)")
@@ -53,8 +58,11 @@ QString statusText(const RepoCacheStatus& status, std::uint64_t bytesOnDisk) {
 
 }  // namespace
 
-ModelCachePanel::ModelCachePanel(std::vector<HubRepoRequest> repos, QWidget* parent)
-    : QGroupBox(tr("Downloaded model (Hugging Face cache)"), parent), repos_(std::move(repos)) {
+ModelCachePanel::ModelCachePanel(std::vector<HubRepoRequest> repos,
+                                 std::vector<std::string> optionalRepoIds, QWidget* parent)
+    : QGroupBox(tr("Downloaded model (Hugging Face cache)"), parent),
+      repos_(std::move(repos)),
+      optionalRepoIds_(std::move(optionalRepoIds)) {
     setObjectName(QStringLiteral("modelCachePanel"));
     auto* form = new QFormLayout(this);
     for (std::size_t i = 0; i < repos_.size(); ++i) {
@@ -99,7 +107,9 @@ void ModelCachePanel::showStatus() {
         try {
             const RepoCacheStatus status = repoCacheStatus(cache, repos_[i]);
             const std::uint64_t bytes = status.commit ? snapshotBytes(cache, status) : 0;
-            repoLabels_[i]->setText(statusText(status, bytes));
+            const bool optional = std::find(optionalRepoIds_.begin(), optionalRepoIds_.end(),
+                                            repos_[i].repoId) != optionalRepoIds_.end();
+            repoLabels_[i]->setText(statusText(status, bytes, optional));
             total += bytes;
         } catch (const std::exception& error) {
             repoLabels_[i]->setText(tr("cannot be read: %1").arg(QString::fromUtf8(error.what())));

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/hub/model_download.h"
@@ -21,7 +22,10 @@ class ModelCachePanel : public QGroupBox {
     Q_OBJECT
 
   public:
-    explicit ModelCachePanel(std::vector<HubRepoRequest> repos, QWidget* parent = nullptr);
+    // `optionalRepoIds`: the repositories the application runs without (the instruct
+    // adapter), whose absence from the cache is not a problem.
+    ModelCachePanel(std::vector<HubRepoRequest> repos, std::vector<std::string> optionalRepoIds,
+                    QWidget* parent = nullptr);
     // Stops a verification in progress (it reads the whole model) and waits for it.
     ~ModelCachePanel() override;
 
@@ -39,6 +43,7 @@ class ModelCachePanel : public QGroupBox {
     void showOutcome();
 
     std::vector<HubRepoRequest> repos_;
+    std::vector<std::string> optionalRepoIds_;
     QList<QLabel*> repoLabels_;
     QLabel* size_ = nullptr;
     QPushButton* verify_ = nullptr;

@@ -41,6 +41,13 @@ std::vector<HubRepoRequest> hubReposOfSettings(const AppSettings& settings) {
     return repos;
 }
 
+std::vector<std::string> optionalHubRepoIdsOfSettings(const AppSettings& settings) {
+    const auto hub = hubLocation(settings.instructAdapter.trimmed().toStdString());
+    if (!hub)
+        return {};
+    return {hub->repoId};
+}
+
 std::vector<HubRepoRequest> hubReposToDownload(const AppSettings& settings) {
     std::vector<HubRepoRequest> repos;
     for (const Part& part : parts()) {

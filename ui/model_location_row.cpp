@@ -16,19 +16,27 @@
 
 namespace abc::ui {
 
+QString optionalAbsentText() {
+    return QObject::tr("Not installed (optional: used only for image+instruction)");
+}
+
 CheckpointCheck checkCheckpoint(const QString& folderOrHubId, CheckpointKind kind) {
     CheckpointCheck check;
+    const bool optional = kind == CheckpointKind::InstructAdapter;
     if (folderOrHubId.trimmed().isEmpty()) {
-        check.detail = kind == CheckpointKind::InstructAdapter
-                           ? QObject::tr("Not set: instructions will be unavailable")
-                           : QObject::tr("Not set");
+        check.optionalAbsent = optional;
+        check.detail = optional ? optionalAbsentText() : QObject::tr("Not set");
         return check;
     }
     try {
         const ResolvedModel resolved = resolveModel(folderOrHubId.trimmed().toStdString());
         check.folder = QString::fromStdString(resolved.folder.string());
     } catch (const std::exception& error) {
-        check.detail = QString::fromUtf8(error.what());
+        // Nothing at that place (not downloaded, no such folder). A folder that is there but
+        // lacks the adapter's files, below, stays an error: something is broken.
+        check.optionalAbsent = optional;
+        check.detail = optional ? optionalAbsentText() : QString::fromUtf8(error.what());
+        check.reason = optional ? QString::fromUtf8(error.what()) : QString();
         return check;
     }
     const QDir folder(check.folder);
@@ -89,13 +97,23 @@ void ModelLocationRow::setText(const QString& text) {
 
 void ModelLocationRow::recheck() {
     check_ = checkCheckpoint(edit_->text(), kind_);
-    const QString mark = check_.found ? QStringLiteral("✔ ") : QStringLiteral("✘ ");
+    const QString mark = check_.found            ? QStringLiteral("✔ ")
+                         : check_.optionalAbsent ? QStringLiteral("○ ")
+                                                 : QStringLiteral("✘ ");
     status_->setText(mark + check_.detail);
+    status_->setToolTip(check_.reason);
     colourStatus();
     emit changed();
 }
 
 void ModelLocationRow::colourStatus() {
+    QPalette palette;
+    if (check_.optionalAbsent) {
+        // The window's own text colour: neither the green of found nor the red of an error.
+        palette.setColor(QPalette::WindowText, this->palette().color(QPalette::WindowText));
+        status_->setPalette(palette);
+        return;
+    }
     // Green and red as hues, shaded for the background the label is drawn on: the fixed
     // #2e8b57 / #c0392b were 3.7:1 on a light window and 2.6:1 on a dark one.
     const QColor hue = check_.found ? QColor(0x2e, 0x8b, 0x57) : QColor(0xc0, 0x39, 0x2b);
@@ -103,7 +121,6 @@ void ModelLocationRow::colourStatus() {
     // about 1% darker than the window), and the text must still reach 4.5:1 there.
     const QColor shade = readableOn(hue, this->palette().color(QPalette::Window), 4.8);
     // Only WindowText is set on the label; the rest, the background included, is inherited.
-    QPalette palette;
     palette.setColor(QPalette::WindowText, shade);
     status_->setPalette(palette);
 }

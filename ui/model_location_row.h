@@ -12,9 +12,17 @@ enum class CheckpointKind { BaseModel, PretrainAdapter, InstructAdapter };
 
 struct CheckpointCheck {
     bool found = false;
+    // Not there, and not needed: the instruct adapter serves only image+instruction searches,
+    // so its absence is shown as a fact, not as an error.
+    bool optionalAbsent = false;
     QString folder;  // where it resolved
     QString detail;  // one line for the person: where it was found, or what is missing
+    QString reason;  // why an optional part counts as absent (the resolver's words), or empty
 };
+
+// How an absent optional part is described, in Settings, on the first-run page and in the
+// model cache panel alike.
+QString optionalAbsentText();
 
 // Resolves a folder or hub id (Hugging Face cache) and checks the files the kind needs.
 CheckpointCheck checkCheckpoint(const QString& folderOrHubId, CheckpointKind kind);

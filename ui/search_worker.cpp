@@ -10,6 +10,7 @@
 #include "core/library/filter_choices.h"
 #include "core/library/library_store.h"
 #include "core/library/photo_embedder.h"
+#include "core/library/photo_scanner.h"
 #include "core/library/photo_search.h"
 #include "core/library/sqlite_database.h"
 #include "ui/engine_session.h"
@@ -188,12 +189,15 @@ void SearchWorker::refreshFolderStates() {
             state.files = static_cast<int>(count.files);
             state.indexed = static_cast<int>(count.indexed);
             state.withModel = current->embedder != nullptr;
+            state.photos = static_cast<int>(count.photos);
+            state.indexedPhotos = static_cast<int>(count.indexedPhotos);
             // failures() comes ordered by path, and so does each folder's share of it.
             const Path root(folder);
             for (const IndexFailure& failure : failures) {
                 if (root.contains(failure.path)) {
                     state.failures.append({QString::fromStdString(failure.path),
-                                           QString::fromStdString(failure.reason)});
+                                           QString::fromStdString(failure.reason),
+                                           isNotAPhotoReason(failure.reason)});
                 }
             }
             state.failed = static_cast<int>(state.failures.size());

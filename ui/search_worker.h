@@ -36,10 +36,12 @@ struct SearchTiming {
     double rankMs = 0.0;   // scoring the library, filtering, paths
 };
 
-// A file the indexer could not read, and the reason it recorded (kept until the file changes).
+// A file the indexer did not index, and the reason it recorded (kept until the file changes):
+// a photo it could not read, or a file the scan found to be no image at all.
 struct FileFailure {
     QString path;
     QString reason;
+    bool notAnImage = false;  // a text file, an empty file, a pipe: nothing to repair
 };
 using FileFailures = QList<FileFailure>;
 
@@ -48,6 +50,9 @@ struct FolderState {
     int files = 0;
     int indexed = 0;         // with a vector of the current model
     bool withModel = false;  // counted with a model loaded (else `indexed` is 0)
+    // As the grid counts: a photo once, however many copies the folder holds.
+    int photos = 0;
+    int indexedPhotos = 0;
     int failed = 0;
     FileFailures failures;  // the `failed` files, sorted by path
 };

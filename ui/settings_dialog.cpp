@@ -58,7 +58,6 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
     device_ = new QComboBox(compute);
     device_->setObjectName(QStringLiteral("deviceChoice"));
     device_->setAccessibleName(tr("Device"));
-    int selected = 0;
     for (const ComputeDevice& device : runtime_.devices) {
         QString label;
         if (device.id == "cpu") {
@@ -69,13 +68,8 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
                              formatBytes(device.memoryBytes));
         }
         device_->addItem(label, QString::fromStdString(device.id));
-        const bool preferred = settings.device.isEmpty()
-                                   ? device.id != "cpu" && selected == 0
-                                   : settings.device.toStdString() == device.id;
-        if (preferred)
-            selected = device_->count() - 1;
     }
-    device_->setCurrentIndex(selected);
+    device_->setCurrentIndex(qMax(0, device_->findData(deviceOf(settings.device))));
     computeForm->addRow(tr("&Device"), device_);
     precision_ = new QComboBox(compute);
     precision_->setObjectName(QStringLiteral("precisionChoice"));
@@ -123,7 +117,8 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(models);
-    layout->addWidget(new ModelCachePanel(hubReposOfSettings(settings), this));
+    layout->addWidget(new ModelCachePanel(hubReposOfSettings(settings),
+                                          optionalHubRepoIdsOfSettings(settings), this));
     layout->addWidget(compute);
     layout->addWidget(detail);
     upkeep_ = new LibraryUpkeepBox(settings, this);
@@ -134,6 +129,23 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
     resize(720, sizeHint().height());
 }
 
+QString SettingsDialog::deviceOf(const QString& setting) const {
+    if (!setting.isEmpty())
+        return setting;
+    // "" is the best available: the first GPU, else the CPU.
+    for (const ComputeDevice& device : runtime_.devices) {
+        if (device.id != "cpu")
+            return QString::fromStdString(device.id);
+    }
+    return QStringLiteral("cpu");
+}
+
+QString SettingsDialog::precisionOf(const QString& setting, const QString& device) {
+    if (!setting.isEmpty() && setting != QLatin1String("auto"))
+        return setting;
+    return device == QLatin1String("cpu") ? QStringLiteral("float32") : QStringLiteral("bfloat16");
+}
+
 double SettingsDialog::assumedFlopsPerSecond() const {
     return abc::ui::assumedFlopsPerSecond(device_->currentData().toString(),
                                           precision_->currentData().toString(),
@@ -141,8 +153,13 @@ double SettingsDialog::assumedFlopsPerSecond() const {
 }
 
 void SettingsDialog::updateEstimates() {
-    const bool measured = original_.measuredSecondsPerToken > 0.0 &&
-                          device_->currentData().toString() == original_.device;
+    // The rate measured holds for the device and precision it was measured on, "automatic"
+    // settings taken as what they resolve to.
+    const QString device = device_->currentData().toString();
+    const QString measuredOn = deviceOf(original_.measuredDevice);
+    const bool measured = original_.measuredSecondsPerToken > 0.0 && device == measuredOn &&
+                          precisionOf(precision_->currentData().toString(), device) ==
+                              precisionOf(original_.measuredPrecision, measuredOn);
     for (int i = 0; i < budgetButtons_.size(); ++i) {
         const ImageDetailPreset& preset = kImageDetailPresets[i];
         const double seconds =

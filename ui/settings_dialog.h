@@ -29,6 +29,10 @@ class SettingsDialog : public QDialog {
   private:
     void updateEstimates();
     double assumedFlopsPerSecond() const;
+    // The device a device setting means here ("" = the best available).
+    QString deviceOf(const QString& setting) const;
+    // The precision a precision setting means on `device` ("" or "auto": as the engine picks).
+    static QString precisionOf(const QString& setting, const QString& device);
 
     AppSettings original_;
     RuntimeInfo runtime_;

@@ -336,7 +336,8 @@ std::vector<LibraryStore::FolderCount> LibraryStore::folderCounts(
     // The prefix is Path::childPrefix() in SQL: "/a/" for "/a", "/" for the root.
     SqliteStatement statement(
         impl_->db,
-        "SELECT d.path, COUNT(f.path), COUNT(v.photo_id) "
+        "SELECT d.path, COUNT(f.path), COUNT(v.photo_id), COUNT(DISTINCT f.photo_id), "
+        "       COUNT(DISTINCT v.photo_id) "
         "FROM (SELECT path, CASE WHEN path = '/' THEN '/' ELSE path || '/' END AS prefix "
         "      FROM folders) d "
         "LEFT JOIN files f ON substr(f.path, 1, length(d.prefix)) = d.prefix "
@@ -350,7 +351,8 @@ std::vector<LibraryStore::FolderCount> LibraryStore::folderCounts(
     }
     std::vector<FolderCount> result;
     while (statement.step()) {
-        result.push_back({statement.columnText(0), statement.columnInt(1), statement.columnInt(2)});
+        result.push_back({statement.columnText(0), statement.columnInt(1), statement.columnInt(2),
+                          statement.columnInt(3), statement.columnInt(4)});
     }
     return result;
 }

@@ -86,6 +86,9 @@ class LibraryStore {
         std::string folder;
         std::int64_t files = 0;
         std::int64_t indexed = 0;  // files whose photo has a plain vector of the model
+        // The same counted by photo, a copy of one counted once: what the grid shows.
+        std::int64_t photos = 0;
+        std::int64_t indexedPhotos = 0;
     };
     // Every folder, sorted by path, with its files counted as filesUnder() lists them, in one
     // query: the sidebar asks after every indexing batch, and a query per photo took seconds
