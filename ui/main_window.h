@@ -286,7 +286,7 @@ class MainWindow : public QMainWindow {
     QStringList watchedRoots_;
     IndexRunQueue runQueue_;
     bool changesRun_ = false;  // the running run is over the folder watch's changes
-    QString indexingDevice_;             // and the device and precision settings it runs on
+    QString indexingDevice_;   // and the device and precision settings it runs on
     QString indexingPrecision_;
 
     quint64 searchId_ = 0;
