@@ -179,7 +179,12 @@ struct PhotoSearch::Impl {
             return std::move(*cached);
         }
         std::vector<float> vector = embedder.embedText(text);
-        store.cacheQueryVector(fingerprint, text, vector);
+        try {
+            store.cacheQueryVector(fingerprint, text, vector);
+        } catch (const Error&) {
+            // Only a cache: a library that cannot be written (read-only, busy, full) must
+            // still answer the search, as it did before the cache existed.
+        }
         return vector;
     }
 
