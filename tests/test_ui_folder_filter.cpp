@@ -59,13 +59,10 @@ class TestUiFolderFilter : public QObject {
         for (const QString& relative : placed) {
             const QString path = root + "/" + relative;
             abc::test::writeImage(path, seed);
-            const QFileInfo info(path);
             abc::PhotoFacts facts;
             facts.contentHash = QStringLiteral("%1").arg(seed, 32, 16, QChar('0')).toStdString();
             facts.mediaType = "png";
-            rows.push_back({store.recordFile({path.toStdString(), info.size(),
-                                              info.lastModified().toMSecsSinceEpoch() * 1'000'000},
-                                             facts),
+            rows.push_back({store.recordFile(abc::test::photoFileOf(path), facts),
                             abc::test::seededUnitVector(static_cast<std::uint64_t>(seed), 32)});
             ++seed;
         }

@@ -29,11 +29,6 @@ namespace {
 
 constexpr int kIndexed = 6;
 
-abc::PhotoFile fileOf(const QString& path) {
-    const QFileInfo info(path);
-    return {path.toStdString(), info.size(), info.lastModified().toMSecsSinceEpoch() * 1'000'000};
-}
-
 abc::PhotoFacts factsOf(const QString& hash) {
     abc::PhotoFacts facts;
     facts.contentHash = hash.toStdString();
@@ -66,13 +61,14 @@ class TestUiPhotoCounts : public QObject {
         // A copy of the first photo (the same content: one photo, two files) ...
         const QString copy = folder + "/copy_of_photo_000.png";
         QVERIFY(QFile::copy(library_.paths.first(), copy));
-        store.recordFile(fileOf(copy), factsOf(QStringLiteral("%1").arg(1, 32, 16, QChar('0'))));
+        store.recordFile(abc::test::photoFileOf(copy),
+                         factsOf(QStringLiteral("%1").arg(1, 32, 16, QChar('0'))));
         // ... and a photo found but not indexed yet.
         const QString fresh = folder + "/not_indexed_yet.png";
         QImage image(96, 72, QImage::Format_RGB32);
         image.fill(Qt::darkCyan);
         abc::test::saveImage(image, fresh);
-        store.recordFile(fileOf(fresh), factsOf(QStringLiteral("f").repeated(32)));
+        store.recordFile(abc::test::photoFileOf(fresh), factsOf(QStringLiteral("f").repeated(32)));
     }
 
     void sidebarStatusBarAndBannerAgree() {

@@ -17,6 +17,12 @@
 
 namespace abc::test {
 
+// The file as the scanner records it: its size and modification time in nanoseconds.
+inline PhotoFile photoFileOf(const QString& path) {
+    const QFileInfo info(path);
+    return {path.toStdString(), info.size(), info.lastModified().toMSecsSinceEpoch() * 1'000'000};
+}
+
 struct UiPhotoLibrary {
     std::shared_ptr<ui::EngineSession> session;
     QStringList paths;  // in the order they were recorded
@@ -41,8 +47,7 @@ inline UiPhotoLibrary makeUiPhotoLibrary(const QString& folder, const QString& l
     const auto record = [&](const QString& path, int i, const QString& date) {
         const QFileInfo info(path);
         const QImage image(path);
-        PhotoFile file{path.toStdString(), info.size(),
-                       info.lastModified().toMSecsSinceEpoch() * 1'000'000};
+        const PhotoFile file = photoFileOf(path);
         PhotoFacts facts;
         facts.contentHash = QStringLiteral("%1").arg(i + 1, 32, 16, QChar('0')).toStdString();
         facts.mediaType = info.suffix().toLower() == QStringLiteral("png") ? "png" : "jpeg";
