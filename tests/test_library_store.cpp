@@ -16,6 +16,7 @@
 #include "core/io/error.h"
 #include "core/library/file_record_batch.h"
 #include "core/library/filter_choices.h"
+#include "core/library/instruction_fingerprint.h"
 #include "core/library/library_store.h"
 #include "core/library/sqlite_database.h"
 
@@ -481,6 +482,61 @@ class TestLibraryStore : public QObject {
         const QString home = qEnvironmentVariable("HOME");
         QCOMPARE(QString::fromStdString(LibraryStore::defaultPath()),
                  home + QStringLiteral("/.local/share/abc-photos/library.sqlite3"));
+    }
+
+    void removingAVectorSetTakesItsInstructedRowsAndNothingElse() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("lib.sqlite3").toStdString();
+        const std::string old = "abc|pixels=256";
+        const std::string current = "abc|pixels=576";
+        const std::string oldInstructed = instructionFingerprint(old, "adapter-1");
+        std::int64_t currentModel = 0;
+        {
+            LibraryStore store(path);
+            const PhotoId a = store.recordFile({"/p/a.jpg", 1, 2}, facts("h1"));
+            const PhotoId b = store.recordFile({"/p/b.jpg", 1, 2}, facts("h2"));
+            const PhotoId c = store.recordFile({"/p/c.jpg", 1, 2}, facts("h3"));
+            const auto oldModel = store.modelId(old, 4);
+            currentModel = store.modelId(current, 2);
+            const auto oldInstruct = store.modelId(oldInstructed, 4);
+            store.modelId("never used", 8);
+            store.putVectors(oldModel, "", {{a, {1, 2, 3, 4}}, {b, {1, 2, 3, 4}}});
+            store.putVectors(oldInstruct, "what?", {{a, {1, 0, 0, 0}}});
+            store.putVectors(currentModel, "", {{a, {1, 2}}, {b, {3, 4}}, {c, {5, 6}}});
+            store.cacheQueryVector(old, "a dog", {1, 0, 0, 0});
+
+            const auto sets = store.vectorSets();
+            QCOMPARE(sets.size(), std::size_t{3});  // the instruction row is listed with its set
+            QCOMPARE(QString::fromStdString(sets[0].fingerprint), QString::fromStdString(old));
+            QCOMPARE(sets[0].photos, std::int64_t{2});
+            QCOMPARE(sets[0].instructedVectors, std::int64_t{1});
+            QCOMPARE(sets[0].bytes, std::int64_t{3 * 4 * 4});
+            QCOMPARE(sets[1].photos, std::int64_t{3});
+            QCOMPARE(sets[1].bytes, std::int64_t{3 * 2 * 4});
+            QCOMPARE(sets[2].photos, std::int64_t{0});
+            QCOMPARE(sets[2].bytes, std::int64_t{0});
+
+            QVERIFY_THROWS_EXCEPTION(Error, store.removeVectorSet(oldInstructed));
+            QVERIFY_THROWS_EXCEPTION(Error, store.removeVectorSet("not in the library"));
+            const auto removed = store.removeVectorSet(old);
+            QCOMPARE(removed.vectors, std::int64_t{3});
+            QCOMPARE(removed.sets, std::int64_t{2});
+        }
+        // Read back from the file by a new connection: the removal was committed.
+        LibraryStore store(path);
+        QVERIFY(!store.findModel(old));
+        QVERIFY(!store.findModel(oldInstructed));
+        QVERIFY(!store.cachedQueryVector(old, "a dog"));
+        QCOMPARE(store.findModel(current), std::optional<std::int64_t>(currentModel));
+        QCOMPARE(store.vectorCount(currentModel, ""), std::int64_t{3});
+        QCOMPARE(store.vector(3, currentModel, ""), std::optional<std::vector<float>>({5, 6}));
+        QCOMPARE(store.photoCount(), std::int64_t{3});
+        QCOMPARE(store.vectorSets().size(), std::size_t{2});
+        SqliteDatabase raw(path);
+        SqliteStatement left(raw, "SELECT count(*) FROM vectors");
+        QVERIFY(left.step());
+        QCOMPARE(left.columnInt(0), std::int64_t{3});
+        QCOMPARE(QString::fromStdString(store.integrityCheck()), QStringLiteral("ok"));
     }
 
     void garbageFileIsAnErrorNotACrash() {

@@ -1549,6 +1549,14 @@ void MainWindow::openSettings() {
         return;
     applySettings(dialog.settings());
 }
+    if (session_ && session_->hasModel()) {
+        // The sets searches and indexing use now; without a model nothing says which they
+        // are, so nothing is offered for removal then.
+        QStringList inUse{QString::fromStdString(session_->embedder->fingerprint())};
+        if (searchSession_ && searchSession_->hasModel())
+            inUse << QString::fromStdString(searchSession_->embedder->fingerprint());
+        dialog.showVectorSets(session_->store, inUse);
+    }
 
 void MainWindow::applySettings(const AppSettings& chosen) {
     const bool weights = chosen.baseModel != settings_.baseModel ||

@@ -1,5 +1,7 @@
 #include "ui/settings_dialog.h"
 
+#include <algorithm>
+
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -7,6 +9,9 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QRadioButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QVBoxLayout>
 
 #include "ui/indexing_estimate.h"
@@ -14,6 +19,7 @@
 #include "ui/model_cache_panel.h"
 #include "ui/model_hub_repos.h"
 #include "ui/model_location_row.h"
+#include "ui/vector_sets_box.h"
 
 namespace abc::ui {
 
@@ -115,7 +121,11 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
     connect(device_, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateEstimates);
     connect(precision_, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateEstimates);
 
-    auto* layout = new QVBoxLayout(this);
+    // The groups scroll when they are taller than the screen (a 1280x800 laptop); the buttons
+    // stay in view.
+    auto* content = new QWidget(this);
+    auto* layout = new QVBoxLayout(content);
+    layout_ = layout;
     layout->addWidget(models);
     layout->addWidget(new ModelCachePanel(hubReposOfSettings(settings),
                                           optionalHubRepoIdsOfSettings(settings), this));
@@ -124,9 +134,39 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, RuntimeInfo runtime,
     upkeep_ = new LibraryUpkeepBox(settings, this);
     layout->addWidget(upkeep_);
     layout->addStretch(1);
-    layout->addWidget(buttons);
+    scroll_ = new QScrollArea(this);
+    scroll_->setObjectName(QStringLiteral("settingsScroll"));
+    scroll_->setAccessibleName(tr("Settings"));
+    scroll_->setFrameShape(QFrame::NoFrame);
+    scroll_->setWidgetResizable(true);
+    scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll_->setWidget(content);
+    auto* outer = new QVBoxLayout(this);
+    outer->addWidget(scroll_, 1);
+    outer->addWidget(buttons);
     updateEstimates();
-    resize(720, sizeHint().height());
+    fitToScreen();
+}
+
+void SettingsDialog::fitToScreen() {
+    const QWidget* content = scroll_->widget();
+    const int bar = scroll_->verticalScrollBar()->sizeHint().width();
+    const int width = std::max(720, content->sizeHint().width() + bar);
+    int height = content->sizeHint().height() + layout()->spacing() +
+                 layout()->contentsMargins().top() + layout()->contentsMargins().bottom() +
+                 findChild<QDialogButtonBox*>()->sizeHint().height();
+    if (const QScreen* shown = screen()) {
+        // Room left for the window frame and a panel.
+        height = std::min(height, shown->availableGeometry().height() - 80);
+    }
+    resize(width, height);
+}
+
+void SettingsDialog::showVectorSets(std::shared_ptr<LibraryStore> store, const QStringList& inUse) {
+    // Under the library group, above the stretch and the buttons.
+    auto* box = new VectorSetsBox(std::move(store), inUse, this);
+    layout_->insertWidget(layout_->indexOf(upkeep_) + 1, box);
+    fitToScreen();
 }
 
 QString SettingsDialog::deviceOf(const QString& setting) const {

@@ -2,6 +2,8 @@
 
 #include <QDialog>
 
+#include <memory>
+
 #include "core/model/device.h"
 #include "ui/app_settings.h"
 
@@ -9,6 +11,12 @@ class QButtonGroup;
 class QComboBox;
 class QLabel;
 class QRadioButton;
+class QScrollArea;
+class QVBoxLayout;
+
+namespace abc {
+class LibraryStore;
+}
 
 namespace abc::ui {
 
@@ -26,8 +34,14 @@ class SettingsDialog : public QDialog {
     // The settings as edited (unchanged fields kept from the input).
     AppSettings settings() const;
 
+    // Adds the list of the library's vector sets, `inUse` (the fingerprints searches and
+    // indexing use now) marked and kept from removal.
+    void showVectorSets(std::shared_ptr<LibraryStore> store, const QStringList& inUse);
+
   private:
     void updateEstimates();
+    // As tall as the groups need, at most the screen's available height (they scroll then).
+    void fitToScreen();
     double assumedFlopsPerSecond() const;
     // The device a device setting means here ("" = the best available).
     QString deviceOf(const QString& setting) const;
@@ -44,6 +58,8 @@ class SettingsDialog : public QDialog {
     QButtonGroup* budget_ = nullptr;
     QList<QRadioButton*> budgetButtons_;
     LibraryUpkeepBox* upkeep_ = nullptr;
+    QVBoxLayout* layout_ = nullptr;
+    QScrollArea* scroll_ = nullptr;
 };
 
 }  // namespace abc::ui

@@ -9,6 +9,7 @@
 
 #include "core/io/error.h"
 #include "core/io/path.h"
+#include "core/library/instruction_fingerprint.h"
 #include "core/library/sqlite_database.h"
 
 namespace abc {
@@ -664,6 +665,82 @@ std::vector<LibraryStore::ModelSummary> LibraryStore::models() {
 void LibraryStore::putVectors(std::int64_t model, const std::string& instruction,
                               const std::vector<VectorRow>& rows) {
     if (rows.empty()) {
+std::vector<LibraryStore::VectorSetUsage> LibraryStore::vectorSets() {
+    std::lock_guard lock(impl_->mutex);
+    SqliteStatement all(impl_->db,
+                        "SELECT m.id, m.fingerprint, m.dimension, "
+                        "coalesce(sum(v.instruction = ''), 0), "
+                        "coalesce(sum(v.instruction <> ''), 0), "
+                        "coalesce(sum(length(v.vector)), 0) "
+                        "FROM models m LEFT JOIN vectors v ON v.model_id = m.id "
+                        "GROUP BY m.id ORDER BY m.id");
+    std::vector<VectorSetUsage> plain;
+    struct Instructed {
+        std::string plain;
+        std::int64_t vectors;
+        std::int64_t bytes;
+    };
+    std::vector<Instructed> instructed;
+    while (all.step()) {
+        const std::string fingerprint = all.columnText(1);
+        if (auto parts = parseInstructionFingerprint(fingerprint)) {
+            instructed.push_back({parts->plain, all.columnInt(4), all.columnInt(5)});
+            continue;
+        }
+        // Rows of a plain set hold only plain vectors; instruction rows only instructed ones.
+        plain.push_back({all.columnInt(0), fingerprint, static_cast<int>(all.columnInt(2)),
+                         all.columnInt(3), all.columnInt(4), all.columnInt(5)});
+    }
+    for (const Instructed& row : instructed) {
+        const auto owner = std::find_if(plain.begin(), plain.end(), [&](const VectorSetUsage& set) {
+            return set.fingerprint == row.plain;
+        });
+        if (owner != plain.end()) {
+            owner->instructedVectors += row.vectors;
+            owner->bytes += row.bytes;
+        }
+    }
+    return plain;
+}
+
+LibraryStore::VectorSetRemoval LibraryStore::removeVectorSet(const std::string& plainFingerprint) {
+    std::lock_guard lock(impl_->mutex);
+    if (parseInstructionFingerprint(plainFingerprint)) {
+        throw Error(impl_->path, "vector set " + plainFingerprint +
+                                     " is an instruction set; remove the plain set it belongs to");
+    }
+    SqliteTransaction transaction(impl_->db);
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    SqliteStatement find(impl_->db, "SELECT id, fingerprint FROM models");
+    while (find.step()) {
+        const std::string fingerprint = find.columnText(1);
+        const auto parts = parseInstructionFingerprint(fingerprint);
+        if (fingerprint == plainFingerprint || (parts && parts->plain == plainFingerprint)) {
+            rows.emplace_back(find.columnInt(0), fingerprint);
+        }
+    }
+    if (std::none_of(rows.begin(), rows.end(),
+                     [&](const auto& row) { return row.second == plainFingerprint; })) {
+        throw Error(impl_->path, "the library holds no vector set " + plainFingerprint);
+    }
+    VectorSetRemoval removed;
+    for (const auto& [id, fingerprint] : rows) {
+        SqliteStatement count(impl_->db, "SELECT count(*) FROM vectors WHERE model_id = :model");
+        count.bind(":model", id);
+        count.step();
+        removed.vectors += count.columnInt(0);
+        // Vectors and the tag runs made with them go with the row (ON DELETE CASCADE).
+        SqliteStatement(impl_->db, "DELETE FROM models WHERE id = :model").bind(":model", id).run();
+        SqliteStatement(impl_->db, "DELETE FROM query_vectors WHERE fingerprint = :fingerprint")
+            .bind(":fingerprint", fingerprint)
+            .run();
+        ++removed.sets;
+    }
+    transaction.commit();
+    impl_->wrote();
+    return removed;
+}
+
         return;  // no write lock taken, and dataVersion() does not move
     }
     std::lock_guard lock(impl_->mutex);

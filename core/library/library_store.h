@@ -137,6 +137,27 @@ class LibraryStore {
     struct VectorRow {
         PhotoId photo = 0;
         std::vector<float> vector;
+    // A plain vector set with everything that belongs to it: the instruction-mode rows made
+    // over it (instructionFingerprint(plain, ...)) and their vectors, as Settings lists them.
+    struct VectorSetUsage {
+        std::int64_t id = 0;  // the plain set's models row
+        std::string fingerprint;
+        int dimension = 0;
+        std::int64_t photos = 0;             // photos with a plain vector (one each)
+        std::int64_t instructedVectors = 0;  // over every instruction row of the set
+        std::int64_t bytes = 0;              // the vectors' stored bytes, instructed included
+    };
+    // Every plain vector set, empty ones included, in models() order; one query.
+    std::vector<VectorSetUsage> vectorSets();
+    struct VectorSetRemoval {
+        std::int64_t vectors = 0;  // plain and instructed
+        std::int64_t sets = 0;     // models rows: the plain one and its instruction rows
+    };
+    // Deletes the plain vector set `plainFingerprint`, its instruction rows, their vectors, the
+    // tags computed with them and the query vectors cached under it, in one transaction (all
+    // or nothing). Other sets are not touched. An unknown fingerprint, or an instruction
+    // fingerprint, is an abc::Error naming the library.
+    VectorSetRemoval removeVectorSet(const std::string& plainFingerprint);
     };
     // Writes rows for one (model, instruction) in one transaction, replacing existing ones.
     // No rows: nothing is written (no lock, no data version change).
