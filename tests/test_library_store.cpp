@@ -251,6 +251,20 @@ class TestLibraryStore : public QObject {
         for (const auto& count : store.folderCounts(std::nullopt)) {
             QCOMPARE(count.indexed, std::int64_t{0});
         }
+        QCOMPARE(counts[0].failedPhotos, std::int64_t{0});
+
+        // b.jpg could not be decoded when it was embedded: its photo has no vector and a
+        // failure, so it is not left to index; a failure of a photo that has a vector, or of a
+        // file never recorded, does not count.
+        store.recordFailure({"/p/sub/b.jpg", 2, 3}, "damaged");
+        store.recordFailure({"/p/a.jpg", 1, 1}, "damaged");
+        store.recordFailure({"/p/never-recorded.jpg", 5, 5}, "not an image");
+        const auto failed = store.folderCounts(model);
+        QCOMPARE(failed[0].failedPhotos, std::int64_t{1});  // /
+        QCOMPARE(failed[2].failedPhotos, std::int64_t{1});  // /p
+        QCOMPARE(failed[3].failedPhotos, std::int64_t{1});  // /p/sub
+        QCOMPARE(failed[4].failedPhotos, std::int64_t{0});  // /pq: c.jpg has no vector, no failure
+        QCOMPARE(failed[0].photos, std::int64_t{3});
     }
 
     // What the filter bar offers: folders, distinct media types and the range of real days;

@@ -235,7 +235,7 @@ class TestUiGridActions : public QObject {
             QVERIFY(!library.session->store->fileByPath(path.toStdString()));
         }
         QCOMPARE(library.session->store->photoCount(), std::int64_t{kPhotos - 3});
-        QVERIFY2(window.statusText().contains(QStringLiteral("Moved 3 photo(s) to the trash")),
+        QVERIFY2(window.statusText().contains(QStringLiteral("Moved 3 photos to the trash")),
                  qPrintable(window.statusText()));
 
         // Remove from library: the file stays on disk.

@@ -1,7 +1,8 @@
 // The sidebar, the status bar and the banner over the grid give one number for one state, in
 // words a person reads ("7 photos"): a copy of a photo counts once, as the grid shows it once,
 // and a photo not indexed yet counts as a photo. Timings go to the status bar's tooltip. With
-// no query the photos come by date taken, and the sort box offers no "Best match".
+// no query the photos come by date taken, and the sort box offers no "Best match". The offer
+// to resume indexing and the Remove-folder confirmation count photos the same way.
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -9,6 +10,8 @@
 #include <QImage>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -16,6 +19,7 @@
 #include "support/ui_test_setup.h"
 #include "support/ui_window.h"
 #include "ui/app_settings.h"
+#include "ui/folders_panel.h"
 #include "ui/main_window.h"
 #include "ui/results_model.h"
 #include "ui_photo_library.h"
@@ -69,6 +73,11 @@ class TestUiPhotoCounts : public QObject {
         image.fill(Qt::darkCyan);
         abc::test::saveImage(image, fresh);
         store.recordFile(abc::test::photoFileOf(fresh), factsOf(QStringLiteral("f").repeated(32)));
+        // A copy of that one too: two files, still one photo to index.
+        const QString freshCopy = folder + "/not_indexed_yet_copy.png";
+        QVERIFY(QFile::copy(fresh, freshCopy));
+        store.recordFile(abc::test::photoFileOf(freshCopy),
+                         factsOf(QStringLiteral("f").repeated(32)));
     }
 
     void sidebarStatusBarAndBannerAgree() {
@@ -102,6 +111,31 @@ class TestUiPhotoCounts : public QObject {
                  qPrintable(window.statusText()));
         QVERIFY2(status->toolTip().contains(QStringLiteral("ranking")),
                  qPrintable(status->toolTip()));
+    }
+
+    void resumingAndRemovingCountPhotosAsTheSidebarDoes() {
+        MainWindow window;
+        QVERIFY(abc::test::showWindow(window, library_.session));
+        auto* offer = findNamed<QLabel>(window, "resumeIndexingText");
+        QTRY_VERIFY(offer->isVisible());
+        QVERIFY2(offer->text().startsWith(QStringLiteral("1 photo is not indexed yet")),
+                 qPrintable(offer->text()));
+
+        auto* panel = findNamed<abc::ui::FoldersPanel>(window, "foldersPanel");
+        QTRY_COMPARE(panel->list()->count(), 1);
+        panel->list()->setCurrentRow(0);
+        QTest::mouseClick(findNamed<QPushButton>(*panel, "removeFolder"), Qt::LeftButton);
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = window.findChild<QMessageBox*>("removeFolderConfirmation")) != nullptr);
+        const QString said = box->informativeText();
+        QVERIFY2(said.contains(QStringLiteral("forgets its %1 photos").arg(kIndexed + 1)),
+                 qPrintable(said));
+        QVERIFY2(said.contains(QStringLiteral("vectors computed for %1 of them").arg(kIndexed)),
+                 qPrintable(said));
+        QVERIFY2(!said.contains(QStringLiteral("(s)")), qPrintable(said));
+        findNamed<QPushButton>(*box, "keepFolder")->click();
+        QTRY_VERIFY(window.findChild<QMessageBox*>("removeFolderConfirmation") == nullptr);
+        QCOMPARE(library_.session->store->folders().size(), std::size_t{1});
     }
 
     void browsingOffersOnlyTheOrdersThatApply() {

@@ -58,7 +58,7 @@ class TestUiRemoveFolder : public QObject {
         QVERIFY(box && box->isVisible());
         const QString said = box->text() + "\n" + box->informativeText();
         QVERIFY2(said.contains(folder), qPrintable(said));
-        QVERIFY2(said.contains(QStringLiteral("%1 photo(s)").arg(kPhotos)), qPrintable(said));
+        QVERIFY2(said.contains(QStringLiteral("forgets its %1 photos").arg(kPhotos)), qPrintable(said));
         QVERIFY2(said.contains(QStringLiteral("vectors computed for %1").arg(kPhotos)),
                  qPrintable(said));
         QVERIFY2(said.contains(QStringLiteral("about ")), qPrintable(said));

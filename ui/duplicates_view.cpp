@@ -25,6 +25,7 @@
 #include "core/library/library_store.h"
 #include "core/library/photo_search.h"
 #include "ui/engine_session.h"
+#include "ui/photo_count_text.h"
 #include "ui/thumbnail_provider.h"
 
 namespace abc::ui {
@@ -301,9 +302,9 @@ void DuplicatesView::showPairs() {
     if (rows.isEmpty()) {
         summary_->setText(tr("No two photos have a similarity of %1 or more.").arg(level));
     } else {
-        QString text = tr("%n pair(s) with a similarity of %1 or more.", nullptr,
-                          static_cast<int>(rows.size()))
-                           .arg(level);
+        QString text =
+            tr("%1 with a similarity of %2 or more.")
+                .arg(countText(static_cast<int>(rows.size()), tr("1 pair"), tr("%1 pairs")), level);
         if (identical > 0)
             text += tr(" %n of them are identical copies (the same file under two paths).", nullptr,
                        identical);

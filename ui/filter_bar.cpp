@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "ui/flow_layout.h"
+#include "ui/photo_count_text.h"
 
 namespace abc::ui {
 
@@ -264,8 +265,8 @@ void FilterBar::showActiveState() {
         parts << tr("type %1").arg(mediaTypeLabel(current.mediaType));
     description_ = parts.join(QStringLiteral(", "));
     if (current.hasDateRange() && options_.undated > 0)
-        parts << tr("%n photo(s) without a date left out", nullptr, options_.undated);
-    active_->setText(tr("%n filter(s) on", nullptr, count));
+        parts << tr("%1 without a date left out").arg(photosInText(options_.undated));
+    active_->setText(countText(count, tr("1 filter on"), tr("%1 filters on")));
     active_->setToolTip(parts.join(QStringLiteral("\n")));
     active_->setVisible(count > 0);
     reset_->setEnabled(count > 0);

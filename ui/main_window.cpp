@@ -809,11 +809,11 @@ void MainWindow::updateImageDetailNotice() {
     const double seconds = estimatedSecondsToIndex(settings_, photos, runtimeInfo().cpuThreads);
     imageDetailNotice_->setText(
         tr("Image detail is now %1 tokens per photo, which needs new vectors: searches keep "
-           "using the vectors made at %2 tokens until %n photo(s) are indexed again (about "
-           "%3). <a href=\"reindex\">Index again now</a>",
-           nullptr, photos)
+           "using the vectors made at %2 tokens until %3 indexed again (about %4). "
+           "<a href=\"reindex\">Index again now</a>")
             .arg(settings_.imageTokens)
             .arg(settings_.searchedImageTokens)
+            .arg(countText(photos, tr("1 photo is"), tr("%1 photos are")))
             .arg(formatDuration(seconds)));
     imageDetailNotice_->show();
 }
@@ -855,7 +855,7 @@ void MainWindow::offerToResume(const FolderStates& states) {
         if (settings_.resumeIndexingAtStart) {
             startIndexing();
             showStatus(
-                tr("Resuming the indexing left unfinished: %n photo(s) to go", nullptr, left));
+                tr("Resuming the indexing left unfinished: %1 to go").arg(photosInText(left)));
             return;
         }
     }
@@ -1066,9 +1066,9 @@ void MainWindow::onSearchCancelled(quint64 id, int embedded) {
         return;  // superseded: the newer search speaks for itself
     revealAfterSearch_.clear();
     setSearchingUi(false);
-    showStatus(embedded > 0 ? tr("Search stopped: %n photo(s) embedded with the instruction are "
-                                 "kept for the next search",
-                                 nullptr, embedded)
+    showStatus(embedded > 0 ? tr("Search stopped: %1 embedded with the instruction %2 kept for "
+                                 "the next search")
+                                  .arg(photosInText(embedded), embedded == 1 ? tr("is") : tr("are"))
                             : tr("Search stopped"));
     emit searchStopped(id, embedded);
 }
@@ -1195,7 +1195,8 @@ void MainWindow::copyPaths(const QStringList& paths) {
     } else {
         QGuiApplication::clipboard()->setText(paths.join(QLatin1Char('\n')));
     }
-    showStatus(tr("Copied %n path(s)", nullptr, static_cast<int>(paths.size())));
+    showStatus(
+        countText(static_cast<int>(paths.size()), tr("Copied 1 path"), tr("Copied %1 paths")));
 }
 
 void MainWindow::sortResults(ResultsModel::Order order) {
@@ -1270,10 +1271,10 @@ void MainWindow::moveToTrash(const QStringList& paths) {
     }
     const QString said =
         refused.isEmpty()
-            ? tr("Moved %n photo(s) to the trash", nullptr, static_cast<int>(moved.size()))
-            : tr("Moved %1 of %2 photo(s) to the trash; these could not be moved: %3")
+            ? tr("Moved %1 to the trash").arg(photosInText(static_cast<int>(moved.size())))
+            : tr("Moved %1 of %2 to the trash; these could not be moved: %3")
                   .arg(moved.size())
-                  .arg(paths.size())
+                  .arg(photosInText(static_cast<int>(paths.size())))
                   .arg(refused.join(QStringLiteral(", ")));
     showStatus(said);
     forgetPhotos(moved, said);
@@ -1282,9 +1283,8 @@ void MainWindow::moveToTrash(const QStringList& paths) {
 void MainWindow::forgetPhotos(const QStringList& paths, const QString& done) {
     if (paths.isEmpty())
         return;
-    afterForgetting_ = done.isEmpty() ? tr("Removed %n photo(s) from the library; the files are "
-                                           "untouched",
-                                           nullptr, static_cast<int>(paths.size()))
+    afterForgetting_ = done.isEmpty() ? tr("Removed %1 from the library; the files are untouched")
+                                            .arg(photosInText(static_cast<int>(paths.size())))
                                       : done;
     QMetaObject::invokeMethod(
         searchWorker_, [worker = searchWorker_, paths] { worker->forgetFiles(paths); },
@@ -1338,9 +1338,10 @@ void MainWindow::confirmRemoveFolder(const QString& folder) {
     }
     const FolderState state = folders_->stateOf(folder);
     QString cost;
-    if (state.indexed > 0) {
+    // Photos, as the sidebar counts them: a copy is one photo with one vector.
+    if (state.indexedPhotos > 0) {
         cost = tr(" Computing them again takes about %1.")
-                   .arg(formatDuration(estimatedSecondsToIndex(settings_, state.indexed,
+                   .arg(formatDuration(estimatedSecondsToIndex(settings_, state.indexedPhotos,
                                                                runtimeInfo().cpuThreads)));
     }
     auto* box =
@@ -1349,8 +1350,8 @@ void MainWindow::confirmRemoveFolder(const QString& folder) {
     box->setObjectName(QStringLiteral("removeFolderConfirmation"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setInformativeText(
-        tr("The library forgets its %n photo(s)", nullptr, state.files) +
-        tr(" and the vectors computed for %n of them.", nullptr, state.indexed) + cost +
+        tr("The library forgets its %1").arg(photosInText(state.photos)) +
+        tr(" and the vectors computed for %1 of them.").arg(state.indexedPhotos) + cost +
         tr(" The files on disk are not touched."));
     QPushButton* remove = box->addButton(tr("&Remove from library"), QMessageBox::DestructiveRole);
     remove->setObjectName(QStringLiteral("confirmRemoveFolder"));
@@ -1362,6 +1363,8 @@ void MainWindow::confirmRemoveFolder(const QString& folder) {
 }
 
 void MainWindow::onFolderForgotten(const QString& folder, int removedFiles) {
+    // The sidebar still shows the folder as it was: its photos, as the confirmation said them.
+    const FolderState state = folders_->stateOf(folder);
     // The grid shows no photo the library no longer has.
     PhotoHits kept;
     const Path root(folder.toStdString());
@@ -1377,9 +1380,10 @@ void MainWindow::onFolderForgotten(const QString& folder, int removedFiles) {
         filter.folder.clear();
         filterBar_->setFilter(filter);  // a folder no longer in the library shows nothing
     }
-    showStatus(
-        tr("Removed %1 (%n photo(s) forgotten; the files are untouched)", nullptr, removedFiles)
-            .arg(folder));
+    showStatus(tr("Removed %1 (%2 forgotten; the files are untouched)")
+                   .arg(folder, state.photos > 0 || removedFiles == 0
+                                    ? photosInText(state.photos)
+                                    : countText(removedFiles, tr("1 file"), tr("%1 files"))));
     refreshFolders();
     watchFolders();
 }
@@ -1504,8 +1508,8 @@ void MainWindow::onIndexFinished(const abc::IndexSummary& summary) {
         settings_.saveMeasurement();
     }
     showStatus(summary.cancelled
-                   ? tr("Indexing cancelled: %n photo(s) embedded and kept", nullptr,
-                        static_cast<int>(summary.embedded))
+                   ? tr("Indexing cancelled: %1 embedded and kept")
+                         .arg(photosInText(static_cast<int>(summary.embedded)))
                    : tr("Indexed: %1 new, %2 changed, %3 removed, %4 could not be read (%5)")
                          .arg(summary.added)
                          .arg(summary.changed)
@@ -1545,10 +1549,6 @@ void MainWindow::onIndexFailed(const QString& message) {
 
 void MainWindow::openSettings() {
     SettingsDialog dialog(settings_, runtimeInfo(), this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    applySettings(dialog.settings());
-}
     if (session_ && session_->hasModel()) {
         // The sets searches and indexing use now; without a model nothing says which they
         // are, so nothing is offered for removal then.
@@ -1557,6 +1557,10 @@ void MainWindow::openSettings() {
             inUse << QString::fromStdString(searchSession_->embedder->fingerprint());
         dialog.showVectorSets(session_->store, inUse);
     }
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    applySettings(dialog.settings());
+}
 
 void MainWindow::applySettings(const AppSettings& chosen) {
     const bool weights = chosen.baseModel != settings_.baseModel ||

@@ -12,6 +12,7 @@
 #include "ui/folder_watcher.h"
 #include "ui/index_worker.h"
 #include "ui/main_window.h"
+#include "ui/photo_count_text.h"
 
 namespace abc::ui {
 
@@ -88,8 +89,8 @@ void MainWindow::onChangesRunEnded(const abc::IndexSummary* summary, const QStri
         if (summary == nullptr) {
             showStatus(tr("The folder changes could not be indexed: %1").arg(error));
         } else if (summary->cancelled) {
-            showStatus(tr("Updating the library cancelled: %n photo(s) embedded and kept", nullptr,
-                          static_cast<int>(summary->embedded)));
+            showStatus(tr("Updating the library cancelled: %1 embedded and kept")
+                           .arg(photosInText(static_cast<int>(summary->embedded))));
         } else {
             showStatus(tr("Library updated: %1 new, %2 changed, %3 removed")
                            .arg(summary->added + summary->moved)

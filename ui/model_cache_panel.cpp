@@ -13,6 +13,7 @@
 #include "core/io/byte_size.h"
 #include "core/io/error.h"
 #include "ui/model_location_row.h"
+#include "ui/photo_count_text.h"
 
 namespace abc::ui {
 
@@ -50,8 +51,9 @@ QString statusText(const RepoCacheStatus& status, std::uint64_t bytesOnDisk, boo
     QString text = ModelCachePanel::tr("%1 at commit %2, %3 on disk")
                        .arg(revision, commit, bytesText(bytesOnDisk));
     if (!status.missingFiles.empty()) {
-        text += ModelCachePanel::tr("; %n file(s) missing", nullptr,
-                                    static_cast<int>(status.missingFiles.size()));
+        text += countText(static_cast<int>(status.missingFiles.size()),
+                          ModelCachePanel::tr("; 1 file missing"),
+                          ModelCachePanel::tr("; %1 files missing"));
     }
     return text;
 }
@@ -159,7 +161,8 @@ void ModelCachePanel::verify() {
                               "or with abc-photos-cli model download.")
                                .arg(problems.join(QStringLiteral("; ")))};
         }
-        outcome.text = tr("Ok: %n file(s) match their sha256.", nullptr, matched);
+        outcome.text = countText(matched, tr("Ok: 1 file matches its sha256."),
+                                 tr("Ok: %1 files match their sha256."));
         return outcome;
     }));
 }

@@ -23,6 +23,14 @@ QString photoCountText(int count) {
     return tr("%1 photos").arg(count);
 }
 
+QString photosInText(int count) {
+    return count == 1 ? tr("1 photo") : tr("%1 photos").arg(count);
+}
+
+QString countText(int count, const QString& one, const QString& many) {
+    return count == 1 ? one : QString(many).arg(count);
+}
+
 QString withPhotoCount(const QString& description, int count) {
     return tr("%1 · %2").arg(description, photoCountText(count));
 }

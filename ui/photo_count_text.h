@@ -8,6 +8,13 @@ namespace abc::ui {
 // banner alike: "1 photo", "6 photos", "No photos".
 QString photoCountText(int count);
 
+// The same inside a sentence: "0 photos", "1 photo", "6 photos".
+QString photosInText(int count);
+
+// Any other count in words: `one` for 1, else `many` with the count as %1 ("1 pair",
+// "3 pairs"). Qt's "%n pair(s)" reads as written without a translation loaded.
+QString countText(int count, const QString& one, const QString& many);
+
 // What the grid shows and how many: "Similar to IMG_0042.jpg · 6 photos".
 QString withPhotoCount(const QString& description, int count);
 

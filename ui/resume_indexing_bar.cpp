@@ -10,7 +10,7 @@ namespace abc::ui {
 int photosNotIndexed(const FolderStates& states) {
     int missing = 0;
     for (const FolderState& state : states)
-        missing += std::max(0, state.files - state.indexed - state.failed);
+        missing += std::max(0, state.photos - state.indexedPhotos - state.failedPhotos);
     return missing;
 }
 

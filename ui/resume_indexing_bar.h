@@ -10,6 +10,7 @@ namespace abc::ui {
 
 // Photos the library's folders hold that have neither a vector of the current model nor a
 // recorded failure: what an indexing run left unfinished (cancelled, the window closed).
+// Counted as the sidebar counts them: a photo with two copies is one photo to index.
 int photosNotIndexed(const FolderStates& states);
 
 // The bar above the grid that offers to finish indexing left unfinished: "845 photos are not

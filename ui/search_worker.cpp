@@ -191,6 +191,7 @@ void SearchWorker::refreshFolderStates() {
             state.withModel = current->embedder != nullptr;
             state.photos = static_cast<int>(count.photos);
             state.indexedPhotos = static_cast<int>(count.indexedPhotos);
+            state.failedPhotos = static_cast<int>(count.failedPhotos);
             // failures() comes ordered by path, and so does each folder's share of it.
             const Path root(folder);
             for (const IndexFailure& failure : failures) {

@@ -53,6 +53,7 @@ struct FolderState {
     // As the grid counts: a photo once, however many copies the folder holds.
     int photos = 0;
     int indexedPhotos = 0;
+    int failedPhotos = 0;  // photos without a vector of which a file could not be read
     int failed = 0;
     FileFailures failures;  // the `failed` files, sorted by path
 };

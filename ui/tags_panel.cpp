@@ -19,6 +19,7 @@
 #include "core/library/zero_shot_tagger.h"
 #include "ui/engine_session.h"
 #include "ui/flow_layout.h"
+#include "ui/photo_count_text.h"
 
 namespace abc::ui {
 
@@ -234,7 +235,7 @@ void TagsPanel::refreshCloud() {
             tag->setObjectName(QStringLiteral("cloudTag"));
             tag->setText(QStringLiteral("%1 (%2)").arg(it.key()).arg(it.value()));
             tag->setAccessibleName(
-                tr("%1, %n photo(s)", nullptr, static_cast<int>(it.value())).arg(it.key()));
+                tr("%1, %2").arg(it.key(), photosInText(static_cast<int>(it.value()))));
             tag->setProperty("label", it.key());
             tag->setEnabled(it.value() > 0);
             tag->setAutoRaise(true);
@@ -247,7 +248,7 @@ void TagsPanel::refreshCloud() {
             cloudLayout_->addWidget(tag);
         }
         state_->setText(
-            tr("%1: %n photo(s) scored", nullptr, static_cast<int>(state->scored)).arg(name));
+            tr("%1: %2 scored").arg(name, photosInText(static_cast<int>(state->scored))));
     } catch (const std::exception& error) {
         state_->setText(tr("Tags cannot be read: %1").arg(QString::fromUtf8(error.what())));
     }

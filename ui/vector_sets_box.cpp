@@ -158,7 +158,7 @@ void VectorSetsBox::removeSelected() {
     if (set == sets_.end())
         return;
     QString counts = tr("the vectors of %1 (%2)")
-                         .arg(photoCountText(static_cast<int>(set->photos)),
+                         .arg(photosInText(static_cast<int>(set->photos)),
                               QLocale().formattedDataSize(set->bytes));
     if (set->instructedVectors > 0) {
         counts += tr(" and %1 made with instructions").arg(vectorCountText(set->instructedVectors));

@@ -338,12 +338,15 @@ std::vector<LibraryStore::FolderCount> LibraryStore::folderCounts(
     SqliteStatement statement(
         impl_->db,
         "SELECT d.path, COUNT(f.path), COUNT(v.photo_id), COUNT(DISTINCT f.photo_id), "
-        "       COUNT(DISTINCT v.photo_id) "
+        "       COUNT(DISTINCT v.photo_id), "
+        "       COUNT(DISTINCT CASE WHEN v.photo_id IS NULL AND x.path IS NOT NULL "
+        "                           THEN f.photo_id END) "
         "FROM (SELECT path, CASE WHEN path = '/' THEN '/' ELSE path || '/' END AS prefix "
         "      FROM folders) d "
         "LEFT JOIN files f ON substr(f.path, 1, length(d.prefix)) = d.prefix "
         "LEFT JOIN vectors v ON v.photo_id = f.photo_id AND v.model_id = :model "
         "                   AND v.instruction = '' "
+        "LEFT JOIN failures x ON x.path = f.path "
         "GROUP BY d.path ORDER BY d.path");
     if (model) {
         statement.bind(":model", *model);
@@ -353,7 +356,7 @@ std::vector<LibraryStore::FolderCount> LibraryStore::folderCounts(
     std::vector<FolderCount> result;
     while (statement.step()) {
         result.push_back({statement.columnText(0), statement.columnInt(1), statement.columnInt(2),
-                          statement.columnInt(3), statement.columnInt(4)});
+                          statement.columnInt(3), statement.columnInt(4), statement.columnInt(5)});
     }
     return result;
 }
@@ -662,9 +665,6 @@ std::vector<LibraryStore::ModelSummary> LibraryStore::models() {
     return result;
 }
 
-void LibraryStore::putVectors(std::int64_t model, const std::string& instruction,
-                              const std::vector<VectorRow>& rows) {
-    if (rows.empty()) {
 std::vector<LibraryStore::VectorSetUsage> LibraryStore::vectorSets() {
     std::lock_guard lock(impl_->mutex);
     SqliteStatement all(impl_->db,
@@ -741,6 +741,9 @@ LibraryStore::VectorSetRemoval LibraryStore::removeVectorSet(const std::string& 
     return removed;
 }
 
+void LibraryStore::putVectors(std::int64_t model, const std::string& instruction,
+                              const std::vector<VectorRow>& rows) {
+    if (rows.empty()) {
         return;  // no write lock taken, and dataVersion() does not move
     }
     std::lock_guard lock(impl_->mutex);

@@ -89,6 +89,9 @@ class LibraryStore {
         // The same counted by photo, a copy of one counted once: what the grid shows.
         std::int64_t photos = 0;
         std::int64_t indexedPhotos = 0;
+        // Photos without a plain vector of the model of which a file could not be read: an
+        // indexing run would not give them one, so they are not "left to index".
+        std::int64_t failedPhotos = 0;
     };
     // Every folder, sorted by path, with its files counted as filesUnder() lists them, in one
     // query: the sidebar asks after every indexing batch, and a query per photo took seconds
@@ -134,9 +137,6 @@ class LibraryStore {
         std::int64_t instructedVectors = 0;  // cached instruction-mode vectors
     };
     std::vector<ModelSummary> models();
-    struct VectorRow {
-        PhotoId photo = 0;
-        std::vector<float> vector;
     // A plain vector set with everything that belongs to it: the instruction-mode rows made
     // over it (instructionFingerprint(plain, ...)) and their vectors, as Settings lists them.
     struct VectorSetUsage {
@@ -158,6 +158,9 @@ class LibraryStore {
     // or nothing). Other sets are not touched. An unknown fingerprint, or an instruction
     // fingerprint, is an abc::Error naming the library.
     VectorSetRemoval removeVectorSet(const std::string& plainFingerprint);
+    struct VectorRow {
+        PhotoId photo = 0;
+        std::vector<float> vector;
     };
     // Writes rows for one (model, instruction) in one transaction, replacing existing ones.
     // No rows: nothing is written (no lock, no data version change).
