@@ -199,6 +199,13 @@ class TestUiMainWindow : public QObject {
         QVERIFY(findNamed<abc::ui::FilterBar>(window, "filterBar")
                     ->typeChoice()
                     ->findData(QStringLiteral("png")) > 0);
+        // The README shows the photo pane as users see it a moment later: the preview drawn,
+        // the date line final, the instruction field's clear button faded out.
+        auto* pane = findNamed<abc::ui::DetailPane>(window, "detailPane");
+        auto* preview = pane->findChild<QLabel*>(QStringLiteral("detailPreview"));
+        QTRY_VERIFY_WITH_TIMEOUT(!preview->pixmap().isNull(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!pane->dateText().endsWith(QStringLiteral("…")), 10000);
+        QTest::qWait(400);
         QVERIFY(window.grab().save(screenshotDir() + "/main_window.png"));
     }
 
