@@ -88,8 +88,8 @@ const QStringList kExampleInstructions = {
 QString formatDuration(double seconds) {
     if (seconds < 0)
         return QObject::tr("unknown");
-    if (seconds < 90)
-        return QObject::tr("%1 s").arg(qRound(seconds));
+    if (seconds < 90)  // at least 1 s: "about 0 s" would read as nothing to do
+        return QObject::tr("%1 s").arg(std::max(1, qRound(seconds)));
     if (seconds < 5400)
         return QObject::tr("%1 min").arg(qRound(seconds / 60));
     return QObject::tr("%1 h %2 min").arg(int(seconds / 3600)).arg(int(seconds / 60) % 60);
